@@ -1,0 +1,122 @@
+package flexmetal
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+)
+
+// Location is a data centre where FlexMetal servers can be ordered.
+type Location struct {
+	ID               int64  `json:"id"`
+	Name             string `json:"name"`
+	ShortName        string `json:"shortName"`
+	DisplayName      string `json:"displayName"`
+	CountryID        int64  `json:"countryId"`
+	CountryName      string `json:"countryName"`
+	CountryShortName string `json:"countryShortName"`
+}
+
+// InstanceType is a hardware configuration offered at one location. Memory is in GB and
+// Storage in GB, as the API reports them.
+type InstanceType struct {
+	ID             int64  `json:"id"`
+	LocationID     int64  `json:"locationId"`
+	Name           string `json:"name"`
+	Sockets        int64  `json:"sockets"`
+	Cores          int64  `json:"cores"`
+	Memory         int64  `json:"memory"`
+	MemoryType     string `json:"memoryType"`
+	Storage        int64  `json:"storage"`
+	StorageType    string `json:"storageType"`
+	GenerationName string `json:"generationName"`
+}
+
+// OperatingSystem is an installable OS. Only those Active and AvailableForFlexMetal can be
+// ordered with a FlexMetal server.
+type OperatingSystem struct {
+	ID                    int64   `json:"id"`
+	Name                  string  `json:"name"`
+	Slug                  string  `json:"slug"`
+	OSGroup               int64   `json:"osGroup"`
+	IsODP                 intBool `json:"isOdp"`
+	AvailableForFlexMetal intBool `json:"availableForFlexMetal"`
+	Active                intBool `json:"active"`
+}
+
+// intBool reads the API's 0/1 flags (and tolerates real booleans).
+type intBool bool
+
+func (b *intBool) UnmarshalJSON(data []byte) error {
+	data = bytes.TrimSpace(data)
+	switch string(data) {
+	case "true":
+		*b = true
+	case "false", "null":
+		*b = false
+	default:
+		n, err := strconv.ParseFloat(string(bytes.Trim(data, `"`)), 64)
+		if err != nil {
+			return fmt.Errorf("invalid flag %s: want 0 or 1", data)
+		}
+		*b = n != 0
+	}
+	return nil
+}
+
+// MarshalJSON writes the flag the way the API does, as 0 or 1.
+func (b intBool) MarshalJSON() ([]byte, error) {
+	if b {
+		return []byte("1"), nil
+	}
+	return []byte("0"), nil
+}
+
+var _ json.Unmarshaler = (*intBool)(nil)
+
+// LocationsService lists locations and their instance types.
+type LocationsService struct {
+	client *Client
+}
+
+// List returns every FlexMetal location.
+func (s *LocationsService) List(ctx context.Context) ([]Location, error) {
+	req := request{method: http.MethodGet, path: "/v3/flexMetal/location", idempotent: true}
+	resp, err := s.client.do(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return decodeList[Location](resp, req)
+}
+
+// InstanceTypes returns the instance types offered at a location.
+func (s *LocationsService) InstanceTypes(ctx context.Context, locationID int64) ([]InstanceType, error) {
+	req := request{method: http.MethodGet, path: fmt.Sprintf("/v3/flexMetal/location/%d/instanceTypes", locationID), idempotent: true}
+	resp, err := s.client.do(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return decodeList[InstanceType](resp, req)
+}
+
+// OperatingSystemsService lists operating systems.
+type OperatingSystemsService struct {
+	client *Client
+}
+
+// List returns every operating system the API knows, including ones not orderable with
+// FlexMetal; filter on Active and AvailableForFlexMetal.
+func (s *OperatingSystemsService) List(ctx context.Context) ([]OperatingSystem, error) {
+	req := request{method: http.MethodGet, path: "/v3/operatingsystem", idempotent: true}
+	resp, err := s.client.do(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return decodeList[OperatingSystem](resp, req)
+}
+
+// Orderable reports whether the OS can be chosen for a FlexMetal server.
+func (o OperatingSystem) Orderable() bool { return bool(o.Active) && bool(o.AvailableForFlexMetal) }

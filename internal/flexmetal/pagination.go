@@ -1,0 +1,39 @@
+package flexmetal
+
+import (
+	"context"
+	"fmt"
+)
+
+// PageSize is how many items each list request asks for: the API's maximum.
+const PageSize = 50
+
+// listAll pages through a list endpoint with RANGED-DATA until a short page, since the API
+// returns no total. key identifies items so a page that shifted under concurrent changes does
+// not yield the same item twice.
+func listAll[T any](ctx context.Context, c *Client, req request, key func(T) string) ([]T, error) {
+	var all []T
+	seen := map[string]bool{}
+	for start := 0; ; start += PageSize {
+		req.rangedData = fmt.Sprintf("start=%d,results=%d", start, PageSize)
+		resp, err := c.do(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		page, err := decodeList[T](resp, req)
+		if err != nil {
+			return nil, err
+		}
+		for _, item := range page {
+			if k := key(item); !seen[k] {
+				seen[k] = true
+				all = append(all, item)
+			}
+		}
+		// A page longer than asked for means the endpoint ignores RANGED-DATA and sent
+		// everything: asking for the next page would only repeat it.
+		if len(page) < PageSize || len(page) > PageSize {
+			return all, nil
+		}
+	}
+}

@@ -1,0 +1,130 @@
+package flexmetal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ServerFailedError means a server reached the terminal "failed" status while being delivered.
+type ServerFailedError struct {
+	Server *Server
+}
+
+func (e *ServerFailedError) Error() string {
+	msg := e.Server.StatusMessage
+	if msg == "" {
+		msg = "no status message"
+	}
+	return fmt.Sprintf("server %s (%s) failed: %s", e.Server.UUID, e.Server.Name, msg)
+}
+
+// WaitError means waiting stopped (timeout, interrupt, or the server vanished) before the
+// server reached the wanted status. Last is the last state seen, nil if none was.
+type WaitError struct {
+	UUID   string
+	Want   string
+	Last   *Server
+	Err    error
+	Polled int
+}
+
+func (e *WaitError) Error() string {
+	last := "no status seen yet"
+	if e.Last != nil {
+		last = fmt.Sprintf("last status %q", e.Last.Status)
+		if e.Last.StatusMessage != "" {
+			last += fmt.Sprintf(" (%s)", e.Last.StatusMessage)
+		}
+	}
+	return fmt.Sprintf("waiting for server %s to be %s: %s: %v", e.UUID, e.Want, last, e.Err)
+}
+
+func (e *WaitError) Unwrap() error { return e.Err }
+
+// LastStatus returns the last status seen, or "unknown".
+func (e *WaitError) LastStatus() string {
+	if e.Last == nil {
+		return "unknown"
+	}
+	return e.Last.Status
+}
+
+// WaitForDelivery polls a server until it is delivered. It returns a *ServerFailedError when the
+// delivery fails, and a *WaitError when ctx ends first or the server disappears. onChange, if not
+// nil, sees every status change (for progress logging).
+func (s *ServersService) WaitForDelivery(ctx context.Context, uuid string, onChange func(*Server)) (*Server, error) {
+	return s.waitFor(ctx, uuid, StatusDelivered, onChange, func(srv *Server, err error) (bool, error) {
+		switch {
+		case err != nil:
+			return false, err
+		case srv.Status == StatusDelivered:
+			return true, nil
+		case srv.Status == StatusFailed:
+			return true, &ServerFailedError{Server: srv}
+		case srv.Status == StatusReleasing || srv.Status == StatusReleased:
+			return true, &WaitError{UUID: uuid, Want: StatusDelivered, Last: srv, Err: errors.New("the server is being released")}
+		}
+		return false, nil
+	})
+}
+
+// WaitForRelease polls a server until it is released. A server that is no longer found counts
+// as released, and the returned server is then nil.
+func (s *ServersService) WaitForRelease(ctx context.Context, uuid string, onChange func(*Server)) (*Server, error) {
+	return s.waitFor(ctx, uuid, StatusReleased, onChange, func(srv *Server, err error) (bool, error) {
+		switch {
+		case IsNotFound(err):
+			return true, nil
+		case err != nil:
+			return false, err
+		}
+		return srv.Status == StatusReleased, nil
+	})
+}
+
+// waitFor polls until check says done. Transient API errors do not end the wait (the API
+// being briefly unreachable must not abandon a server being delivered); authentication
+// errors and the context do.
+func (s *ServersService) waitFor(ctx context.Context, uuid, want string, onChange func(*Server), check func(*Server, error) (bool, error)) (*Server, error) {
+	started := time.Now()
+	var last *Server
+	var lastErr error
+	polled := 0
+	for {
+		if err := s.client.sleep(ctx, s.client.watch.untilNextPoll(time.Since(started))); err != nil {
+			if lastErr != nil {
+				err = fmt.Errorf("%w (last API error: %v)", err, lastErr)
+			}
+			return last, &WaitError{UUID: uuid, Want: want, Last: last, Err: err, Polled: polled}
+		}
+		srv, err := s.client.watch.poll(ctx, uuid)
+		polled++
+		if ctx.Err() != nil {
+			continue
+		}
+		if err == nil && onChange != nil && (last == nil || last.Status != srv.Status) {
+			onChange(srv)
+		}
+		if err == nil {
+			last = srv
+		}
+		done, result := check(srv, err)
+		if done {
+			if result != nil {
+				return last, result
+			}
+			if IsNotFound(err) {
+				return nil, nil
+			}
+			return srv, nil
+		}
+		if result != nil {
+			if IsUnauthorized(result) || IsNotFound(result) {
+				return last, &WaitError{UUID: uuid, Want: want, Last: last, Err: result, Polled: polled}
+			}
+			lastErr = result
+		}
+	}
+}
