@@ -1,0 +1,229 @@
+// Package provider implements the flexmetal Terraform provider on terraform-plugin-framework:
+// its configuration, resources and data sources. API calls go through internal/flexmetal; the
+// mapping between API values and Terraform values lives in each type's model file.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+)
+
+// Address is the provider's registry source address.
+const Address = "registry.terraform.io/flexmetal/flexmetal"
+
+// TypeName prefixes every resource and data source type.
+const TypeName = "flexmetal"
+
+// Environment variables read when the provider block leaves an attribute unset.
+const (
+	EnvAPIKey  = "FLEXMETAL_API_KEY"
+	EnvBaseURL = "FLEXMETAL_BASE_URL"
+)
+
+var _ provider.ProviderWithValidateConfig = (*flexmetalProvider)(nil)
+
+type flexmetalProvider struct {
+	version string
+	commit  string
+	// clientOptions are appended to every client the provider builds; tests use them to shorten
+	// retry backoff against the simulator.
+	clientOptions []flexmetal.Option
+	// catalogs outlive Configure, which Terraform calls once per operation, so one provider
+	// process asks for the catalog at most once per endpoint and key.
+	catalogs *catalogRegistry
+}
+
+// New returns a constructor of the provider, as providerserver.Serve expects.
+func New(version, commit string) func() provider.Provider {
+	catalogs := newCatalogRegistry()
+	return func() provider.Provider {
+		return &flexmetalProvider{version: version, commit: commit, catalogs: catalogs}
+	}
+}
+
+type providerModel struct {
+	APIKey       types.String `tfsdk:"api_key"`
+	BaseURL      types.String `tfsdk:"base_url"`
+	PollInterval types.String `tfsdk:"poll_interval"`
+}
+
+// providerData is handed to every resource and data source by Configure.
+type providerData struct {
+	client  *flexmetal.Client
+	catalog *catalog
+}
+
+func (p *flexmetalProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = TypeName
+	resp.Version = p.version
+}
+
+func (p *flexmetalProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages i3D.net FlexMetal bare-metal servers and SSH keys, and reads the FlexMetal catalog (locations, instance types, operating systems).",
+		Attributes: map[string]schema.Attribute{
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: "FlexMetal API key, sent in the `PRIVATE-TOKEN` header. Create one in the i3D.net customer portal (with IP whitelisting). Defaults to the `" + EnvAPIKey + "` environment variable.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"base_url": schema.StringAttribute{
+				MarkdownDescription: "API endpoint. Defaults to the `" + EnvBaseURL + "` environment variable, then `" + flexmetal.DefaultBaseURL + "`. Must be `https://`, except for a loopback host (such as the bundled simulator on `http://127.0.0.1:PORT`).",
+				Optional:            true,
+				Validators:          []validator.String{baseURLValidator{}},
+			},
+			"poll_interval": schema.StringAttribute{
+				MarkdownDescription: "Longest wait between two status checks while a server is delivered or released, as a Go duration such as `10s` or `1m`. Checks start about a second apart and slow down as the wait grows (about a tenth of the time already waited), up to this interval. Defaults to `10s`.",
+				Optional:            true,
+				Validators:          []validator.String{durationValidator{min: 10 * time.Millisecond, max: 10 * time.Minute}},
+			},
+		},
+	}
+}
+
+func (p *flexmetalProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !cfg.APIKey.IsNull() && !cfg.APIKey.IsUnknown() && strings.TrimSpace(cfg.APIKey.ValueString()) == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Empty FlexMetal API Key",
+			"The provider's api_key is set to an empty string. Set it to your FlexMetal API key, or remove the attribute and set the "+EnvAPIKey+" environment variable.")
+	}
+}
+
+func (p *flexmetalProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for name, v := range map[string]types.String{"api_key": cfg.APIKey, "base_url": cfg.BaseURL, "poll_interval": cfg.PollInterval} {
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown Provider Attribute",
+				fmt.Sprintf("The provider's %s depends on a value that is only known after apply. Set it from a variable, a literal or the environment so the provider can be configured during plan.", name))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	apiKey := firstNonEmpty(cfg.APIKey.ValueString(), os.Getenv(EnvAPIKey))
+	if strings.TrimSpace(apiKey) == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing FlexMetal API Key",
+			"The provider needs a FlexMetal API key. Set api_key in the provider block (for example from a sensitive variable) or set the "+EnvAPIKey+" environment variable. Keys are created in the i3D.net customer portal.")
+		return
+	}
+	baseURL := firstNonEmpty(cfg.BaseURL.ValueString(), os.Getenv(EnvBaseURL), flexmetal.DefaultBaseURL)
+	if cfg.BaseURL.ValueString() == "" {
+		// The schema validator only sees the attribute; check the environment's value here.
+		if msg := checkBaseURL(baseURL); msg != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid FlexMetal Base URL",
+				fmt.Sprintf("The %s environment variable is %q: %s", EnvBaseURL, baseURL, msg))
+			return
+		}
+	}
+	pollInterval := flexmetal.DefaultPollInterval
+	if s := cfg.PollInterval.ValueString(); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("poll_interval"), "Invalid Poll Interval", err.Error())
+			return
+		}
+		pollInterval = d
+	}
+
+	opts := []flexmetal.Option{
+		flexmetal.WithBaseURL(baseURL),
+		flexmetal.WithAPIKey(apiKey),
+		flexmetal.WithUserAgent(fmt.Sprintf("terraform-provider-flexmetal/%s (+https://registry.terraform.io/providers/flexmetal/flexmetal; %s)", p.version, req.TerraformVersion)),
+		flexmetal.WithPollInterval(pollInterval),
+		flexmetal.WithRequestLogger(logRequest),
+	}
+	client, err := flexmetal.NewClient(append(opts, p.clientOptions...)...)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Create FlexMetal Client", err.Error())
+		return
+	}
+	data := &providerData{client: client, catalog: p.catalogs.get(baseURL, apiKey, client)}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+}
+
+// logRequest writes one line per HTTP attempt at DEBUG; the key never reaches it.
+func logRequest(ctx context.Context, e flexmetal.RequestLog) {
+	fields := map[string]any{
+		"method":      e.Method,
+		"path":        e.Path,
+		"status":      e.Status,
+		"duration_ms": e.Duration.Milliseconds(),
+		"attempt":     e.Attempt,
+	}
+	if e.Query != "" {
+		fields["query"] = e.Query
+	}
+	if e.Err != nil {
+		fields["error"] = e.Err.Error()
+	}
+	tflog.Debug(ctx, "FlexMetal API request", fields)
+}
+
+func (p *flexmetalProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewServerResource,
+	}
+}
+
+func (p *flexmetalProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{}
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// checkBaseURL returns why a base URL is unusable, or "" when it is fine. Plain http is only
+// for loopback: an API key must never cross a network unencrypted.
+func checkBaseURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return "use an absolute URL such as https://api.i3d.net"
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "remove the query string or fragment"
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return "plain http is refused for non-loopback hosts because the API key would be sent unencrypted; use https"
+	}
+	return ""
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,227 @@
+package provider
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+)
+
+// creationTagPrefix marks the one-time tag a create carries so that a server whose create
+// answer was lost can be found again. It never appears in the tags attribute.
+const creationTagPrefix = "tf-create:"
+
+// maxTags is the API's limit of tags per server.
+const maxTags = 60
+
+// serverModel is the flexmetal_server resource's Terraform data.
+type serverModel struct {
+	ID                types.String   `tfsdk:"id"`
+	Name              types.String   `tfsdk:"name"`
+	Location          types.String   `tfsdk:"location"`
+	InstanceType      types.String   `tfsdk:"instance_type"`
+	OS                types.Object   `tfsdk:"os"`
+	SSHKeys           types.List     `tfsdk:"ssh_keys"`
+	PostInstallScript types.String   `tfsdk:"post_install_script"`
+	Tags              types.Set      `tfsdk:"tags"`
+	ContractID        types.String   `tfsdk:"contract_id"`
+	Overflow          types.Bool     `tfsdk:"overflow"`
+	Status            types.String   `tfsdk:"status"`
+	StatusMessage     types.String   `tfsdk:"status_message"`
+	IPAddresses       types.List     `tfsdk:"ip_addresses"`
+	IPAddress         types.String   `tfsdk:"ip_address"`
+	CreatedAt         types.String   `tfsdk:"created_at"`
+	DeliveredAt       types.String   `tfsdk:"delivered_at"`
+	ReleasedAt        types.String   `tfsdk:"released_at"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+}
+
+// serverOSModel is the nested os attribute.
+type serverOSModel struct {
+	Slug          types.String `tfsdk:"slug"`
+	KernelParams  types.List   `tfsdk:"kernel_params"`
+	Partitions    types.List   `tfsdk:"partitions"`
+	IPXEScriptURL types.String `tfsdk:"ipxe_script_url"`
+}
+
+type kernelParamModel struct {
+	Key   types.String `tfsdk:"key"`
+	Value types.String `tfsdk:"value"`
+}
+
+type partitionModel struct {
+	Target     types.String `tfsdk:"target"`
+	Filesystem types.String `tfsdk:"filesystem"`
+	Size       types.Int64  `tfsdk:"size"`
+}
+
+var (
+	kernelParamAttrTypes = map[string]attr.Type{"key": types.StringType, "value": types.StringType}
+	partitionAttrTypes   = map[string]attr.Type{"target": types.StringType, "filesystem": types.StringType, "size": types.Int64Type}
+	serverOSAttrTypes    = map[string]attr.Type{
+		"slug":            types.StringType,
+		"kernel_params":   types.ListType{ElemType: types.ObjectType{AttrTypes: kernelParamAttrTypes}},
+		"partitions":      types.ListType{ElemType: types.ObjectType{AttrTypes: partitionAttrTypes}},
+		"ipxe_script_url": types.StringType,
+	}
+)
+
+// os reads the nested os attribute; ok is false when it is null or unknown.
+func (m serverModel) os(ctx context.Context) (serverOSModel, bool, diag.Diagnostics) {
+	var out serverOSModel
+	if m.OS.IsNull() || m.OS.IsUnknown() {
+		return out, false, nil
+	}
+	diags := m.OS.As(ctx, &out, objectAsOptions)
+	return out, !diags.HasError(), diags
+}
+
+// toCreateRequest maps the planned resource to the API's order body.
+func (m serverModel) toCreateRequest(ctx context.Context) (flexmetal.CreateServerRequest, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	req := flexmetal.CreateServerRequest{
+		Name:              m.Name.ValueString(),
+		Location:          m.Location.ValueString(),
+		InstanceType:      m.InstanceType.ValueString(),
+		PostInstallScript: m.PostInstallScript.ValueString(),
+		ContractID:        m.ContractID.ValueString(),
+		Overflow:          m.Overflow.ValueBool(),
+	}
+	diags.Append(m.SSHKeys.ElementsAs(ctx, &req.SSHKeys, false)...)
+	if !m.Tags.IsNull() && !m.Tags.IsUnknown() {
+		diags.Append(m.Tags.ElementsAs(ctx, &req.Tags, false)...)
+		sort.Strings(req.Tags)
+	}
+	osm, ok, d := m.os(ctx)
+	diags.Append(d...)
+	if !ok {
+		return req, diags
+	}
+	req.OS.Slug = osm.Slug.ValueString()
+	req.OS.IPXEScriptURL = osm.IPXEScriptURL.ValueString()
+	if !osm.KernelParams.IsNull() && !osm.KernelParams.IsUnknown() {
+		var params []kernelParamModel
+		diags.Append(osm.KernelParams.ElementsAs(ctx, &params, false)...)
+		for _, p := range params {
+			req.OS.KernelParams = append(req.OS.KernelParams, flexmetal.KernelParam{Key: p.Key.ValueString(), Value: p.Value.ValueString()})
+		}
+	}
+	if !osm.Partitions.IsNull() && !osm.Partitions.IsUnknown() {
+		var parts []partitionModel
+		diags.Append(osm.Partitions.ElementsAs(ctx, &parts, false)...)
+		for _, p := range parts {
+			req.OS.Partitions = append(req.OS.Partitions, flexmetal.Partition{Target: p.Target.ValueString(), Filesystem: p.Filesystem.ValueString(), Size: p.Size.ValueInt64()})
+		}
+	}
+	return req, diags
+}
+
+// applyServer copies what the API reports into the model. Attributes the API never returns
+// (ssh_keys, post_install_script, the os customisations, overflow) keep their current values,
+// so a refresh does not invent drift.
+func (m *serverModel) applyServer(ctx context.Context, srv *flexmetal.Server) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.ID = types.StringValue(srv.UUID)
+	m.Name = types.StringValue(srv.Name)
+	if srv.Location != "" {
+		m.Location = types.StringValue(srv.Location)
+	}
+	if srv.InstanceType != "" {
+		m.InstanceType = types.StringValue(srv.InstanceType)
+	}
+
+	osm, ok, d := m.os(ctx)
+	diags.Append(d...)
+	if !ok {
+		osm = serverOSModel{
+			KernelParams:  types.ListNull(types.ObjectType{AttrTypes: kernelParamAttrTypes}),
+			Partitions:    types.ListNull(types.ObjectType{AttrTypes: partitionAttrTypes}),
+			IPXEScriptURL: types.StringNull(),
+		}
+	}
+	if srv.OSSlug != "" || osm.Slug.IsUnknown() {
+		osm.Slug = stringOrNull(srv.OSSlug)
+	}
+	obj, d := types.ObjectValueFrom(ctx, serverOSAttrTypes, osm)
+	diags.Append(d...)
+	m.OS = obj
+
+	tags := visibleTags(srv.Tags)
+	if len(tags) == 0 && (m.Tags.IsNull() || m.Tags.IsUnknown()) {
+		m.Tags = types.SetNull(types.StringType)
+	} else {
+		set, d := types.SetValueFrom(ctx, types.StringType, tags)
+		diags.Append(d...)
+		m.Tags = set
+	}
+	if srv.ContractID != "" {
+		m.ContractID = types.StringValue(srv.ContractID)
+	} else if m.ContractID.IsUnknown() {
+		m.ContractID = types.StringNull()
+	}
+
+	m.Status = types.StringValue(srv.Status)
+	m.StatusMessage = types.StringValue(srv.StatusMessage)
+	ips, d := types.ListValueFrom(ctx, types.StringType, srv.IPAddresses)
+	diags.Append(d...)
+	m.IPAddresses = ips
+	if len(srv.IPAddresses) > 0 {
+		m.IPAddress = types.StringValue(srv.IPAddresses[0])
+	} else {
+		m.IPAddress = types.StringNull()
+	}
+	m.CreatedAt = timeValue(&srv.CreatedAt)
+	m.DeliveredAt = timeValue(srv.DeliveredAt)
+	m.ReleasedAt = timeValue(srv.ReleasedAt)
+	m.nullUnknowns()
+	return diags
+}
+
+// nullUnknowns replaces values still unknown after an apply: state may never hold unknowns.
+func (m *serverModel) nullUnknowns() {
+	if m.SSHKeys.IsUnknown() {
+		m.SSHKeys = types.ListNull(types.StringType)
+	}
+	if m.PostInstallScript.IsUnknown() {
+		m.PostInstallScript = types.StringNull()
+	}
+	if m.Overflow.IsUnknown() {
+		m.Overflow = types.BoolNull()
+	}
+	if m.Tags.IsUnknown() {
+		m.Tags = types.SetNull(types.StringType)
+	}
+}
+
+// visibleTags drops the provider's own creation tag and sorts the rest.
+func visibleTags(tags []string) []string {
+	out := make([]string, 0, len(tags))
+	for _, t := range tags {
+		if !strings.HasPrefix(t, creationTagPrefix) {
+			out = append(out, t)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func timeValue(t *time.Time) types.String {
+	if t == nil || t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339))
+}
+
+func stringOrNull(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
