@@ -271,6 +271,11 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		}
 	}
 
+	if state != nil && state.Status.ValueString() == flexmetal.StatusFailed {
+		// A failed server is of no use and cannot recover: replace it, as Terraform does for a
+		// tainted one.
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
+	}
 	if state != nil {
 		adopting := false
 		if raw, d := req.Private.GetKey(ctx, privateAdoptKey); !d.HasError() && len(raw) > 0 {
@@ -552,38 +557,24 @@ func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest,
 
 	id := state.ID.ValueString()
 	client := r.data.client
-	var latest *flexmetal.Server
 	for _, tag := range diffTags(have, want) {
-		srv, err := client.Servers.RemoveTag(ctx, id, tag)
-		if err != nil && !flexmetal.IsNotFound(err) {
+		if _, err := client.Servers.RemoveTag(ctx, id, tag); err != nil && !flexmetal.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("tags"), "Unable to Remove Server Tag",
 				fmt.Sprintf("Removing tag %q from server %s failed.\n\n%s", tag, id, apiErrorDetail(err)))
 			return
 		}
-		if srv != nil {
-			latest = srv
-		}
 	}
 	for _, tag := range diffTags(want, have) {
-		srv, err := client.Servers.AddTag(ctx, id, tag)
-		if err != nil {
+		if _, err := client.Servers.AddTag(ctx, id, tag); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("tags"), "Unable to Add Server Tag",
 				fmt.Sprintf("Adding tag %q to server %s failed.\n\n%s", tag, id, apiErrorDetail(err)))
 			return
 		}
-		if srv != nil {
-			latest = srv
-		}
 	}
-	if latest == nil {
-		var err error
-		if latest, err = client.Servers.Get(ctx, id); err != nil {
-			resp.Diagnostics.AddError("Unable to Read Server",
-				fmt.Sprintf("Reading server %s after the update failed.\n\n%s", id, apiErrorDetail(err)))
-			return
-		}
-	}
-	resp.Diagnostics.Append(plan.applyServer(ctx, latest)...)
+	// Only tags change in place. The computed attributes were planned as their prior values, so
+	// the state keeps the plan: a status that moved on meanwhile is picked up by the next refresh
+	// instead of contradicting the plan.
+	plan.nullUnknowns()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	// Adopted values are now in state: later changes to them replace the server again.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateAdoptKey, nil)...)

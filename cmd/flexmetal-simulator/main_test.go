@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
+)
+
+func TestCheckLoopback(t *testing.T) {
+	tests := []struct {
+		addr string
+		ok   bool
+	}{
+		{"127.0.0.1:0", true},
+		{"127.0.0.2:8080", true},
+		{"[::1]:0", true},
+		{"localhost:9000", true},
+		{":8080", false},
+		{"0.0.0.0:8080", false},
+		{"[::]:8080", false},
+		{"192.168.1.10:8080", false},
+		{"example.com:80", false},
+		{"127.0.0.1", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.addr, func(t *testing.T) {
+			if err := checkLoopback(tt.addr); (err == nil) != tt.ok {
+				t.Fatalf("checkLoopback(%q) = %v, want ok=%v", tt.addr, err, tt.ok)
+			}
+		})
+	}
+}
+
+func TestRun_ServesAndWritesURLFile(t *testing.T) {
+	urlFile := filepath.Join(t.TempDir(), "url")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, outW := io.Pipe()
+	errc := make(chan error, 1)
+	go func() {
+		errc <- run(ctx, []string{"-url-file", urlFile, "-quiet", "-api-key", "k"}, outW, io.Discard)
+		outW.Close()
+	}()
+
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading banner: %v (run: %v)", err, <-errc)
+	}
+	base, ok := strings.CutPrefix(strings.TrimSpace(line), "flexmetal-simulator listening on ")
+	if !ok || !strings.HasPrefix(base, "http://127.0.0.1:") {
+		t.Fatalf("banner %q", line)
+	}
+	go io.Copy(io.Discard, out)
+	written, err := os.ReadFile(urlFile)
+	if err != nil || string(written) != base {
+		t.Fatalf("url file %q (%v), want %q", written, err, base)
+	}
+
+	req, _ := http.NewRequest(http.MethodGet, base+"/v3/operatingsystem", nil)
+	req.Header.Set("PRIVATE-TOKEN", "k")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if _, err := os.Stat(urlFile); !os.IsNotExist(err) {
+		t.Fatalf("url file left behind: %v", err)
+	}
+}
+
+func TestRun_RefusesNonLoopbackAndBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"-listen", "0.0.0.0:0"},
+		{"-page-size", "0"},
+		{"-step", "-1s"},
+		{"extra"},
+	} {
+		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
+			t.Fatalf("run(%v) succeeded", args)
+		}
+	}
+}
+
+func TestRun_ZeroStepDeliversAtOnce(t *testing.T) {
+	sim := simulator.New(simulator.Config{StepDuration: zeroMeansImmediate(0)})
+	snap, err := sim.AddServer(simulator.CreateServerRequest{
+		Name:         "instant",
+		Location:     simulator.LocationRotterdam,
+		InstanceType: simulator.InstanceTypeBM7Std8,
+		OS:           simulator.OSRequest{Slug: simulator.OSDebian12},
+		SSHKey:       []string{simulator.ExamplePublicKeyEd25519},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Status != simulator.StatusDelivered {
+		t.Fatalf("status %q, want delivered at once with -step 0", snap.Status)
+	}
+}

@@ -1,0 +1,53 @@
+package simulator
+
+import (
+	"sync"
+	"time"
+)
+
+// Clock is the simulator's source of time. Every lifecycle transition is computed from it, so
+// replacing it with a ManualClock makes server progression fully deterministic.
+type Clock interface {
+	// Now returns the current time.
+	Now() time.Time
+}
+
+type realClock struct{}
+
+// Now returns the wall-clock time.
+func (realClock) Now() time.Time { return time.Now() }
+
+// RealClock returns a Clock backed by time.Now.
+func RealClock() Clock { return realClock{} }
+
+// ManualClock is a Clock that only moves when told to. It is safe for concurrent use.
+type ManualClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewManualClock returns a ManualClock that reads start until advanced.
+func NewManualClock(start time.Time) *ManualClock {
+	return &ManualClock{now: start}
+}
+
+// Now returns the clock's current time.
+func (c *ManualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d (backward if d is negative).
+func (c *ManualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// Set moves the clock to t.
+func (c *ManualClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}

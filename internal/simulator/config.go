@@ -1,0 +1,107 @@
+package simulator
+
+import (
+	"log"
+	"regexp"
+	"time"
+)
+
+// DefaultAPIKey is the PRIVATE-TOKEN value a simulator accepts when Config.APIKey is empty.
+const DefaultAPIKey = "simulator-api-key"
+
+// Defaults applied by New to zero-valued Config fields.
+const (
+	DefaultStepDuration    = time.Second
+	DefaultReleaseDuration = time.Second
+	DefaultRetention       = 24 * time.Hour
+	DefaultPageSize        = 15
+	DefaultMaxPageSize     = 50
+)
+
+// Default name patterns for the failure and stuck rules.
+const (
+	DefaultFailNamePattern  = `fail-delivery`
+	DefaultStuckNamePattern = `stuck`
+)
+
+// Config configures a Simulator. The zero value is usable: every zero field gets the default
+// documented on it.
+type Config struct {
+	// APIKey is the only PRIVATE-TOKEN accepted. Default DefaultAPIKey.
+	APIKey string
+	// Clock drives the server lifecycle. Default RealClock().
+	Clock Clock
+	// StepDuration is how long a server stays in each provisioning status, so delivery takes
+	// nine steps. Default 1s; a negative value makes delivery immediate.
+	StepDuration time.Duration
+	// ReleaseDuration is how long a server stays "releasing". Default 1s; a negative value
+	// makes release immediate.
+	ReleaseDuration time.Duration
+	// Retention is how long failed and released servers stay visible before they answer 404,
+	// as the real API keeps them for 24 hours. Default 24h; a negative value hides them as
+	// soon as they fail or are released.
+	Retention time.Duration
+	// DefaultPageSize is the page size of list endpoints without a RANGED-DATA header.
+	// Default 15.
+	DefaultPageSize int
+	// MaxPageSize caps the results a RANGED-DATA header may ask for. Default 50.
+	MaxPageSize int
+	// FailNamePattern selects servers, by name, that fail instead of reaching "provisioned".
+	// Default `fail-delivery`. To disable, use a pattern that never matches, e.g. `[^\s\S]`.
+	FailNamePattern *regexp.Regexp
+	// StuckNamePattern selects servers, by name, that never leave "provisioning". It wins over
+	// FailNamePattern. Default `stuck`.
+	StuckNamePattern *regexp.Regexp
+	// Latency delays every request before it is handled, to surface client timeouts.
+	// SetLatency changes it at runtime.
+	Latency time.Duration
+	// BareObjects makes single-object responses a bare JSON object instead of a one-element
+	// array, so clients can be tested against both shapes.
+	BareObjects bool
+	// Logger, if set, receives one line per request.
+	Logger *log.Logger
+}
+
+// withDefaults fills zero fields and folds the "negative means immediate" conventions into
+// plain zero durations, so the lifecycle code needs no special cases.
+func (c Config) withDefaults() Config {
+	if c.APIKey == "" {
+		c.APIKey = DefaultAPIKey
+	}
+	if c.Clock == nil {
+		c.Clock = RealClock()
+	}
+	c.StepDuration = durationOrDefault(c.StepDuration, DefaultStepDuration)
+	c.ReleaseDuration = durationOrDefault(c.ReleaseDuration, DefaultReleaseDuration)
+	c.Retention = durationOrDefault(c.Retention, DefaultRetention)
+	if c.DefaultPageSize <= 0 {
+		c.DefaultPageSize = DefaultPageSize
+	}
+	if c.MaxPageSize <= 0 {
+		c.MaxPageSize = DefaultMaxPageSize
+	}
+	if c.DefaultPageSize > c.MaxPageSize {
+		c.DefaultPageSize = c.MaxPageSize
+	}
+	if c.FailNamePattern == nil {
+		c.FailNamePattern = regexp.MustCompile(DefaultFailNamePattern)
+	}
+	if c.StuckNamePattern == nil {
+		c.StuckNamePattern = regexp.MustCompile(DefaultStuckNamePattern)
+	}
+	if c.Latency < 0 {
+		c.Latency = 0
+	}
+	return c
+}
+
+func durationOrDefault(d, def time.Duration) time.Duration {
+	switch {
+	case d == 0:
+		return def
+	case d < 0:
+		return 0
+	default:
+		return d
+	}
+}

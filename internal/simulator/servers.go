@@ -1,0 +1,280 @@
+package simulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"time"
+)
+
+// ServerResponse is the wire form of a FlexMetal server.
+type ServerResponse struct {
+	UUID          string          `json:"uuid"`
+	Name          string          `json:"name"`
+	Status        string          `json:"status"`
+	StatusMessage string          `json:"statusMessage"`
+	Location      LocationRef     `json:"location"`
+	InstanceType  InstanceTypeRef `json:"instanceType"`
+	OS            OSRef           `json:"os"`
+	IPAddresses   []IPAddress     `json:"ipAddresses"`
+	Tags          []string        `json:"tags"`
+	CreatedAt     int64           `json:"createdAt"`
+	DeliveredAt   *int64          `json:"deliveredAt"`
+	ReleasedAt    *int64          `json:"releasedAt"`
+	ContractID    *string         `json:"contractId"`
+}
+
+// LocationRef is the location embedded in a server.
+type LocationRef struct {
+	ID   int    `json:"id"`
+	Name string `json:"name"`
+}
+
+// InstanceTypeRef is the instance type embedded in a server; ID is the location-specific one.
+type InstanceTypeRef struct {
+	ID   int    `json:"id"`
+	Name string `json:"name"`
+}
+
+// OSRef is the operating system embedded in a server.
+type OSRef struct {
+	Slug string `json:"slug"`
+}
+
+// IPAddress is one address of a server.
+type IPAddress struct {
+	IPAddress string `json:"ipAddress"`
+}
+
+// server is the stored record; its status is derived by stateAt. Whether it fails or gets
+// stuck is decided at creation, so changing the patterns later never rewrites history.
+type server struct {
+	uuid, name        string
+	location          Location
+	instanceType      InstanceType
+	os                OSRequest
+	sshKeys           []string
+	postInstallScript string
+	tags              []string
+	contractID        string
+	overflow          bool
+	createdAt         time.Time
+	ips               []string
+	fails, stuck      bool
+	pin               *pin
+	releaseStartedAt  *time.Time
+}
+
+// create stores a validated request. Caller holds s.mu.
+func (s *Simulator) create(req CreateServerRequest, osGiven bool, now time.Time) (*server, error) {
+	v, err := s.validateCreate(req, osGiven)
+	if err != nil {
+		return nil, err
+	}
+	sv := &server{
+		uuid:              s.uuids.next(now),
+		name:              req.Name,
+		location:          v.location,
+		instanceType:      v.instanceType,
+		os:                req.OS.clone(),
+		sshKeys:           slices.Clone(req.SSHKey),
+		postInstallScript: req.PostInstallScript,
+		tags:              v.tags,
+		overflow:          req.Overflow,
+		createdAt:         now,
+		ips:               s.allocateIPs(),
+		stuck:             s.stuckRE.MatchString(req.Name),
+		fails:             s.failRE.MatchString(req.Name),
+	}
+	if req.ContractID != nil {
+		sv.contractID = *req.ContractID
+	}
+	s.servers[sv.uuid] = sv
+	return sv, nil
+}
+
+// allocateIPs hands out documentation-range addresses in sequence so they are unique for the
+// first 254 servers and never routable; every other server also gets a second address, so
+// clients meet both shapes.
+func (s *Simulator) allocateIPs() []string {
+	n := s.ipSeq
+	s.ipSeq++
+	host := n%254 + 1
+	ips := []string{fmt.Sprintf("192.0.2.%d", host)}
+	if n%2 == 1 {
+		ips = append(ips, fmt.Sprintf("198.51.100.%d", host))
+	}
+	return ips
+}
+
+func (s *Simulator) wire(sv *server, now time.Time) ServerResponse {
+	st := s.stateAt(sv, now)
+	out := ServerResponse{
+		UUID:          sv.uuid,
+		Name:          sv.name,
+		Status:        st.status,
+		StatusMessage: st.message,
+		Location:      LocationRef{ID: sv.location.ID, Name: sv.location.Name},
+		InstanceType:  InstanceTypeRef{ID: sv.instanceType.ID, Name: sv.instanceType.Name},
+		OS:            OSRef{Slug: sv.os.Slug},
+		IPAddresses:   []IPAddress{},
+		Tags:          append([]string{}, sv.tags...),
+		CreatedAt:     sv.createdAt.Unix(),
+		DeliveredAt:   unixOrNil(st.deliveredAt),
+		ReleasedAt:    unixOrNil(st.releasedAt),
+	}
+	if st.network {
+		for _, ip := range sv.ips {
+			out.IPAddresses = append(out.IPAddresses, IPAddress{IPAddress: ip})
+		}
+	}
+	if sv.contractID != "" {
+		c := sv.contractID
+		out.ContractID = &c
+	}
+	return out
+}
+
+func unixOrNil(t *time.Time) *int64 {
+	if t == nil {
+		return nil
+	}
+	u := t.Unix()
+	return &u
+}
+
+// visibleServers returns the servers not yet past retention, by createdAt then uuid, so
+// pagination is stable while servers are added. Caller holds s.mu.
+func (s *Simulator) visibleServers(now time.Time) []*server {
+	out := make([]*server, 0, len(s.servers))
+	for _, sv := range s.servers {
+		if s.visible(sv, now) {
+			out = append(out, sv)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].createdAt.Equal(out[j].createdAt) {
+			return out[i].createdAt.Before(out[j].createdAt)
+		}
+		return out[i].uuid < out[j].uuid
+	})
+	return out
+}
+
+// lookup treats servers past retention as gone, as the real API does. Caller holds s.mu.
+func (s *Simulator) lookup(uuid string, now time.Time) (*server, error) {
+	sv, ok := s.servers[uuid]
+	if !ok || !s.visible(sv, now) {
+		return nil, notFound("Server")
+	}
+	return sv, nil
+}
+
+func (s *Simulator) listServers(c *call) response {
+	p, err := parseRangedData(c.r.Header.Get(RangedDataHeader), s.cfg.DefaultPageSize, s.cfg.MaxPageSize)
+	if err != nil {
+		return errorResponse(err)
+	}
+	q := c.r.URL.Query()
+	status := q.Get("status")
+	var tags []string
+	for _, t := range q["tag"] {
+		if t != "" {
+			tags = append(tags, t)
+		}
+	}
+	var matched []ServerResponse
+	for _, sv := range s.visibleServers(c.now) {
+		w := s.wire(sv, c.now)
+		if status != "" && w.Status != status {
+			continue
+		}
+		if !hasAll(w.Tags, tags) {
+			continue
+		}
+		matched = append(matched, w)
+	}
+	return list(paginate(matched, p))
+}
+
+func hasAll(have, want []string) bool {
+	for _, t := range want {
+		if !slices.Contains(have, t) {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Simulator) createServer(c *call) response {
+	var req CreateServerRequest
+	if err := decodeJSON(c.body, &req, true); err != nil {
+		return errorResponse(err)
+	}
+	var presence struct {
+		OS json.RawMessage `json:"os"`
+	}
+	_ = json.Unmarshal(c.body, &presence)
+	osGiven := len(presence.OS) > 0 && string(presence.OS) != "null"
+	sv, err := s.create(req, osGiven, c.now)
+	if err != nil {
+		return errorResponse(err)
+	}
+	return one(s.wire(sv, c.now))
+}
+
+func (s *Simulator) getServer(c *call) response {
+	sv, err := s.lookup(c.params["uuid"], c.now)
+	if err != nil {
+		return errorResponse(err)
+	}
+	return one(s.wire(sv, c.now))
+}
+
+func (s *Simulator) releaseServer(c *call) response {
+	sv, err := s.lookup(c.params["uuid"], c.now)
+	if err != nil {
+		return errorResponse(err)
+	}
+	if err := s.startRelease(sv, c.now); err != nil {
+		return errorResponse(err)
+	}
+	return one(s.wire(sv, c.now))
+}
+
+func (s *Simulator) addTag(c *call) response {
+	sv, err := s.lookup(c.params["uuid"], c.now)
+	if err != nil {
+		return errorResponse(err)
+	}
+	tag := c.params["tag"]
+	if !tagPattern.MatchString(tag) {
+		return errorResponse(validationError("tag", "tag must match %s", tagPattern))
+	}
+	if !slices.Contains(sv.tags, tag) {
+		if len(sv.tags) >= MaxTags {
+			return errorResponse(validationError("tags", "a server has at most %d tags", MaxTags))
+		}
+		sv.tags = append(sv.tags, tag)
+	}
+	return one(s.wire(sv, c.now))
+}
+
+func (s *Simulator) removeTag(c *call) response {
+	sv, err := s.lookup(c.params["uuid"], c.now)
+	if err != nil {
+		return errorResponse(err)
+	}
+	tag := c.params["tag"]
+	if !tagPattern.MatchString(tag) {
+		return errorResponse(validationError("tag", "tag must match %s", tagPattern))
+	}
+	i := slices.Index(sv.tags, tag)
+	if i < 0 {
+		return errorResponse(&APIError{Status: http.StatusNotFound, Code: ErrCodeNotFound, Message: "Tag not found on server"})
+	}
+	sv.tags = slices.Delete(sv.tags, i, i+1)
+	return one(s.wire(sv, c.now))
+}
