@@ -265,6 +265,11 @@ func (c *Client) send(ctx context.Context, req request, payload []byte, attempt 
 	if httpResp.StatusCode < 200 || httpResp.StatusCode > 299 {
 		return nil, parseAPIError(req, httpResp, data)
 	}
+	// A garbled body is checked here, inside the retry loop, so an idempotent call can simply be
+	// asked again; callers still decode into their own types.
+	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && !json.Valid(trimmed) {
+		return nil, &ResponseError{Method: req.method, Path: req.path, Err: errors.New("the body is not valid JSON")}
+	}
 	return &response{body: data, header: httpResp.Header}, nil
 }
 

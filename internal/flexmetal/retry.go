@@ -84,6 +84,10 @@ func retryable(req request, err error) bool {
 	if errors.As(err, &tErr) {
 		return req.idempotent || neverSent(tErr)
 	}
+	var rErr *ResponseError
+	if errors.As(err, &rErr) {
+		return req.idempotent
+	}
 	return false
 }
 

@@ -1,0 +1,283 @@
+package faultmatrix
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/tfrun"
+)
+
+const fleetSize = 3
+
+// scenario is one injected fault. Faults with a Times count expire by themselves; recover undoes
+// standing conditions (stuck or failing servers, latency) before the re-run.
+type scenario struct {
+	name string
+	// createTimeout bounds delivery in the configuration.
+	createTimeout string
+	// inject runs before the first apply (or, with onDestroy, before the first destroy).
+	inject func(sim *simulator.Simulator)
+	// onDestroy puts the fault on the destroy instead of the apply.
+	onDestroy bool
+	// interrupt sends SIGINT to terraform once every server of the fleet has been ordered.
+	interrupt bool
+	// firstRunFails is true when the first run is expected to fail (a re-run must converge).
+	firstRunFails bool
+	recover       func(sim *simulator.Simulator)
+}
+
+var never = regexp.MustCompile(`^$never`)
+
+func scenarios() []scenario {
+	servers := "/v3/flexMetal/servers"
+	return []scenario{
+		{name: "5xx burst", inject: func(s *simulator.Simulator) {
+			s.AddFault(simulator.Fault{PathPrefix: servers, Kind: simulator.FaultStatus, Status: 503, Times: 5})
+			s.AddFault(simulator.Fault{Method: "GET", PathPrefix: servers, Kind: simulator.FaultStatus, Status: 502, Times: 3})
+		}},
+		{name: "5xx on create after acting is unknown", inject: func(s *simulator.Simulator) {
+			s.AddFault(simulator.Fault{Method: "POST", PathPrefix: servers, Kind: simulator.FaultStatus, Status: 504, Times: 2})
+		}},
+		{name: "429 with Retry-After", inject: func(s *simulator.Simulator) {
+			s.AddFault(simulator.Fault{PathPrefix: servers, Kind: simulator.FaultRateLimit, RetryAfter: time.Second, Times: 4})
+		}},
+		{name: "connection reset before create acted", inject: func(s *simulator.Simulator) {
+			s.AddFault(simulator.Fault{Method: "POST", PathPrefix: servers, Kind: simulator.FaultDropBeforeHandling, Times: 2})
+		}},
+		{name: "connection reset after create acted", inject: func(s *simulator.Simulator) {
+			s.AddFault(simulator.Fault{Method: "POST", PathPrefix: servers, Kind: simulator.FaultDropAfterHandling, Times: 2})
+		}},
+		{name: "2s latency", inject: func(s *simulator.Simulator) { s.SetLatency(2 * time.Second) },
+			recover: func(s *simulator.Simulator) { s.SetLatency(0) }},
+		{name: "stuck past create timeout", createTimeout: "3s", firstRunFails: true,
+			inject:  func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-1$`)) },
+			recover: func(s *simulator.Simulator) { s.SetStuckNamePattern(never) }},
+		{name: "failed delivery", firstRunFails: true,
+			inject:  func(s *simulator.Simulator) { s.SetFailNamePattern(regexp.MustCompile(`^fleet-2$`)) },
+			recover: func(s *simulator.Simulator) { s.SetFailNamePattern(never) }},
+		{name: "release fails transiently", onDestroy: true, inject: func(s *simulator.Simulator) {
+			s.AddFault(simulator.Fault{Method: "DELETE", PathPrefix: servers + "/", Kind: simulator.FaultStatus, Status: 500, Times: 4})
+		}},
+		{name: "malformed JSON", inject: func(s *simulator.Simulator) {
+			s.AddFault(simulator.Fault{Method: "POST", PathPrefix: servers, Kind: simulator.FaultMalformedJSON, Times: 1})
+			s.AddFault(simulator.Fault{Method: "GET", PathPrefix: servers, Kind: simulator.FaultMalformedJSON, Times: 3})
+		}},
+		{name: "interrupt during create", interrupt: true, firstRunFails: true,
+			inject:  func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-`)) },
+			recover: func(s *simulator.Simulator) { s.SetStuckNamePattern(never) }},
+	}
+}
+
+func fleetConfig(url, createTimeout string) string {
+	if createTimeout == "" {
+		createTimeout = "2m"
+	}
+	return fmt.Sprintf(`
+terraform {
+  required_providers {
+    flexmetal = { source = "flexmetal/flexmetal" }
+  }
+}
+
+provider "flexmetal" {
+  base_url      = %[1]q
+  api_key       = %[2]q
+  poll_interval = "100ms"
+}
+
+resource "flexmetal_server" "fleet" {
+  count         = %[3]d
+  name          = "fleet-${count.index}"
+  location      = "EU: Rotterdam"
+  instance_type = "bm7.std.8"
+  os            = { slug = "ubuntu-2404-lts" }
+  ssh_keys      = [%[4]q]
+  tags          = ["fleet"]
+  timeouts      = { create = %[5]q }
+}
+`, url, simulator.DefaultAPIKey, fleetSize, simulator.ExamplePublicKeyEd25519, createTimeout)
+}
+
+func TestFaultMatrix(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("the fault matrix runs terraform: set TF_ACC=1 (make test does)")
+	}
+	tf, err := tfrun.Binary()
+	if err != nil {
+		t.Fatalf("no terraform binary: %v", err)
+	}
+	providerDir, err := tfrun.BuildProvider()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var orphans, duplicates, ran atomic.Int64
+	for _, sc := range scenarios() {
+		t.Run(strings.ReplaceAll(sc.name, " ", "_"), func(t *testing.T) {
+			ran.Add(1)
+			o, d := runScenario(t, tf, providerDir, sc)
+			orphans.Add(int64(o))
+			duplicates.Add(int64(d))
+		})
+	}
+	summary := fmt.Sprintf("faults: %d scenarios, %d orphans, %d duplicates", ran.Load(), orphans.Load(), duplicates.Load())
+	fmt.Println(summary)
+	if orphans.Load() != 0 || duplicates.Load() != 0 {
+		t.Error(summary)
+	}
+}
+
+// runScenario applies the fleet under the fault, re-runs until converged, checks the simulator
+// against the state, destroys, and returns the orphans and duplicates it found.
+func runScenario(t *testing.T, tf, providerDir string, sc scenario) (orphans, duplicates int) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	sim := simulator.New(simulator.Config{StepDuration: 20 * time.Millisecond, ReleaseDuration: 20 * time.Millisecond})
+	url, stop := sim.Start()
+	defer stop()
+	ws, err := tfrun.NewWorkspace(tf, t.TempDir(), providerDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.WriteConfig(fleetConfig(url, sc.createTimeout)); err != nil {
+		t.Fatal(err)
+	}
+
+	if !sc.onDestroy {
+		sc.inject(sim)
+	}
+	var firstErr error
+	if sc.interrupt {
+		firstErr = applyAndInterrupt(ctx, t, ws, sim)
+	} else {
+		_, firstErr = ws.Run(ctx, "apply", "-auto-approve")
+	}
+	if sc.firstRunFails && firstErr == nil {
+		t.Errorf("first apply succeeded, but the fault should have made it fail")
+	}
+	if !sc.firstRunFails && firstErr != nil {
+		t.Errorf("first apply failed despite retries: %v", firstErr)
+	}
+	if sc.recover != nil {
+		sc.recover(sim)
+	}
+	// Whatever the first run did, every server that exists must already be in state.
+	orphans += countOrphans(ctx, t, ws, sim)
+
+	if _, err := ws.Run(ctx, "apply", "-auto-approve"); err != nil {
+		t.Fatalf("re-run did not converge: %v", err)
+	}
+	o, d := checkConverged(ctx, t, ws, sim)
+	orphans, duplicates = orphans+o, duplicates+d
+	if out, err := ws.Run(ctx, "plan", "-detailed-exitcode"); err != nil {
+		t.Errorf("plan after convergence is not empty: %v\n%s", err, out)
+	}
+
+	if sc.onDestroy {
+		sc.inject(sim)
+	}
+	if _, err := ws.Run(ctx, "destroy", "-auto-approve"); err != nil {
+		t.Errorf("destroy failed: %v", err)
+		if _, err := ws.Run(ctx, "destroy", "-auto-approve"); err != nil {
+			t.Fatalf("second destroy failed too: %v", err)
+		}
+	}
+	for _, s := range sim.Servers() {
+		if s.Status != simulator.StatusReleased {
+			t.Errorf("server %s (%s) is %q after destroy", s.UUID, s.Name, s.Status)
+			orphans++
+		}
+	}
+	return orphans, duplicates
+}
+
+// applyAndInterrupt starts an apply, sends SIGINT once the whole fleet is ordered, and waits.
+func applyAndInterrupt(ctx context.Context, t *testing.T, ws *tfrun.Workspace, sim *simulator.Simulator) error {
+	cmd := ws.Command(ctx, "apply", "-auto-approve")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for len(sim.Servers()) < fleetSize {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the fleet was never ordered:\n%s", out.String())
+		case <-tick.C:
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	t.Logf("interrupted apply exited with %v", err)
+	return err
+}
+
+// countOrphans returns how many live servers the state does not know.
+func countOrphans(ctx context.Context, t *testing.T, ws *tfrun.Workspace, sim *simulator.Simulator) int {
+	inState := stateIDs(ctx, t, ws)
+	n := 0
+	for _, s := range live(sim) {
+		if !inState[s.UUID] {
+			t.Errorf("orphan: server %s (%s, %s) exists but is not in state", s.UUID, s.Name, s.Status)
+			n++
+		}
+	}
+	return n
+}
+
+// checkConverged compares the simulator with the state after the re-run.
+func checkConverged(ctx context.Context, t *testing.T, ws *tfrun.Workspace, sim *simulator.Simulator) (orphans, duplicates int) {
+	orphans = countOrphans(ctx, t, ws, sim)
+	byName := map[string]int{}
+	for _, s := range live(sim) {
+		byName[s.Name]++
+		if s.Status != simulator.StatusDelivered {
+			t.Errorf("server %s (%s) is %q after convergence", s.UUID, s.Name, s.Status)
+		}
+	}
+	for name, n := range byName {
+		if n > 1 {
+			t.Errorf("duplicate: %d live servers named %s", n, name)
+			duplicates += n - 1
+		}
+	}
+	if len(byName) != fleetSize {
+		t.Errorf("%d distinct live servers, want %d", len(byName), fleetSize)
+	}
+	return orphans, duplicates
+}
+
+func stateIDs(ctx context.Context, t *testing.T, ws *tfrun.Workspace) map[string]bool {
+	res, err := ws.State(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, r := range res {
+		if id, _ := r.Values["id"].(string); r.Type == "flexmetal_server" && id != "" {
+			ids[id] = true
+		}
+	}
+	return ids
+}
+
+// live returns servers still billed or about to be: not released or being released.
+func live(sim *simulator.Simulator) []simulator.ServerSnapshot {
+	var out []simulator.ServerSnapshot
+	for _, s := range sim.Servers() {
+		if s.Status != simulator.StatusReleased && s.Status != simulator.StatusReleasing {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,172 @@
+// Package tfrun drives a real terraform (or tofu) binary against a provider binary built from
+// this repository, for tests and benchmarks that need what terraform-plugin-testing cannot do:
+// interrupting terraform, or measuring a whole apply against the simulator.
+package tfrun
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// ProviderAddress is the provider's source address without the registry host.
+const ProviderAddress = "flexmetal/flexmetal"
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+// BuildProvider compiles the provider once per process into a temporary directory and returns
+// that directory (the binary inside is terraform-provider-flexmetal).
+func BuildProvider() (string, error) {
+	buildOnce.Do(func() {
+		root, err := moduleRoot()
+		if err != nil {
+			buildErr = err
+			return
+		}
+		buildDir, err = os.MkdirTemp("", "flexmetal-provider-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", filepath.Join(buildDir, "terraform-provider-flexmetal"), ".")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("building the provider: %v\n%s", err, out)
+		}
+	})
+	return buildDir, buildErr
+}
+
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("locating the module: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", errors.New("not inside the provider's Go module")
+	}
+	return filepath.Dir(gomod), nil
+}
+
+// Binary returns the terraform-compatible CLI to use: TF_ACC_TERRAFORM_PATH if set, else
+// "terraform" from PATH.
+func Binary() (string, error) {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p, nil
+	}
+	return exec.LookPath("terraform")
+}
+
+// IsOpenTofu reports whether the binary is OpenTofu, whose default registry host differs.
+func IsOpenTofu(binary string) bool {
+	out, err := exec.Command(binary, "version").Output()
+	return err == nil && bytes.Contains(out, []byte("OpenTofu"))
+}
+
+// Workspace is a directory with a configuration and a CLI config whose dev_overrides point the
+// provider's address at a locally built binary, so no `init` and no registry are needed.
+type Workspace struct {
+	Binary string
+	Dir    string
+	Env    []string
+}
+
+// NewWorkspace prepares dir (created if missing) for running binary with the provider in
+// providerDir; extraEnv entries (KEY=VALUE) are added to every run.
+func NewWorkspace(binary, dir, providerDir string, extraEnv ...string) (*Workspace, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	host := "registry.terraform.io"
+	if IsOpenTofu(binary) {
+		host = "registry.opentofu.org"
+	}
+	cliConfig := filepath.Join(dir, ".terraformrc")
+	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", host+"/"+ProviderAddress, providerDir)
+	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {
+		return nil, err
+	}
+	env := append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+cliConfig,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+	)
+	return &Workspace{Binary: binary, Dir: dir, Env: append(env, extraEnv...)}, nil
+}
+
+// WriteConfig replaces the workspace's main.tf.
+func (w *Workspace) WriteConfig(hcl string) error {
+	return os.WriteFile(filepath.Join(w.Dir, "main.tf"), []byte(hcl), 0o644)
+}
+
+// Command returns an unstarted command running the CLI in the workspace.
+func (w *Workspace) Command(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, w.Binary, args...)
+	cmd.Dir = w.Dir
+	cmd.Env = w.Env
+	return cmd
+}
+
+// Run runs the CLI to completion and returns its combined output.
+func (w *Workspace) Run(ctx context.Context, args ...string) (string, error) {
+	out, err := w.Command(ctx, args...).CombinedOutput()
+	if err != nil {
+		return string(out), fmt.Errorf("%s %s: %w\n%s", filepath.Base(w.Binary), strings.Join(args, " "), err, out)
+	}
+	return string(out), nil
+}
+
+// StateResource is one resource instance from `show -json`.
+type StateResource struct {
+	Address string
+	Type    string
+	Tainted bool
+	Values  map[string]any
+}
+
+// State lists the resources in the workspace's state.
+func (w *Workspace) State(ctx context.Context) ([]StateResource, error) {
+	out, err := w.Command(ctx, "show", "-json").Output()
+	if err != nil {
+		return nil, fmt.Errorf("show -json: %w", err)
+	}
+	var doc struct {
+		Values *struct {
+			RootModule struct {
+				Resources []struct {
+					Address string         `json:"address"`
+					Mode    string         `json:"mode"`
+					Type    string         `json:"type"`
+					Tainted bool           `json:"tainted"`
+					Values  map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		return nil, fmt.Errorf("decoding show -json: %w", err)
+	}
+	if doc.Values == nil {
+		return nil, nil
+	}
+	var res []StateResource
+	for _, r := range doc.Values.RootModule.Resources {
+		if r.Mode == "managed" {
+			res = append(res, StateResource{Address: r.Address, Type: r.Type, Tainted: r.Tainted, Values: r.Values})
+		}
+	}
+	return res, nil
+}
