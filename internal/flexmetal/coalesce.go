@@ -27,6 +27,7 @@ type watcher struct {
 	round     map[bool]*round // keyed by "may fill the refresh snapshot"
 	listPages int             // pages the last full list took: the cost of listing again
 	snap      *snapshot
+	writes    uint64 // bumped by invalidate: a list begun before a write must not become the snapshot
 }
 
 type round struct {
@@ -51,16 +52,17 @@ func newWatcher(c *Client, coalesce bool) *watcher {
 }
 
 // untilNextPoll returns how long a waiter that has waited elapsed sleeps before its next check.
-// The interval grows with a tenth of the elapsed time, so a change is noticed within about 10% of
-// the time already spent, from the minimum poll interval up to the poll interval. Intervals are
-// powers of two of the minimum and wake-ups fall on a grid shared by all waiters, so servers
-// created together are checked at the same instants and their checks coalesce.
+// The interval is the largest power-of-two multiple of the minimum poll interval within a
+// sixteenth of the time already waited, capped by the poll interval: with the gather window and
+// the request's own latency on top, a change is still noticed within 10% of the time spent
+// waiting. Wake-ups fall on a grid shared by all waiters, so servers created together are
+// checked at the same instants and their checks coalesce.
 func (w *watcher) untilNextPoll(elapsed time.Duration) time.Duration {
 	interval := w.c.minPoll
-	for interval*2 <= elapsed/10 && interval*2 <= w.c.pollInterval {
+	for interval*2 <= elapsed/16 && interval*2 <= w.c.pollInterval {
 		interval *= 2
 	}
-	if elapsed/10 >= w.c.pollInterval {
+	if elapsed/16 >= w.c.pollInterval {
 		interval = w.c.pollInterval
 	}
 	now := time.Since(w.epoch)
@@ -72,6 +74,7 @@ func (w *watcher) untilNextPoll(elapsed time.Duration) time.Duration {
 func (w *watcher) invalidate() {
 	w.mu.Lock()
 	w.snap = nil
+	w.writes++
 	w.mu.Unlock()
 }
 
@@ -129,6 +132,7 @@ func (w *watcher) fire(forRefresh bool) {
 	r := w.round[forRefresh]
 	delete(w.round, forRefresh)
 	listPages := w.listPages
+	writes := w.writes
 	w.mu.Unlock()
 	if r == nil {
 		return
@@ -147,7 +151,7 @@ func (w *watcher) fire(forRefresh bool) {
 			}
 			w.mu.Lock()
 			w.listPages = len(servers)/PageSize + 1
-			if forRefresh {
+			if forRefresh && w.writes == writes {
 				w.snap = &snapshot{started: started, servers: byID}
 			}
 			w.mu.Unlock()
