@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +35,9 @@ const TypeName = "flexmetal"
 const (
 	EnvAPIKey  = "FLEXMETAL_API_KEY"
 	EnvBaseURL = "FLEXMETAL_BASE_URL"
+	// EnvCoalescing=false makes every wait and refresh cost one GET per server, as simpler
+	// providers do: the baseline that `make bench` compares against.
+	EnvCoalescing = "FLEXMETAL_COALESCING"
 )
 
 var _ provider.ProviderWithValidateConfig = (*flexmetalProvider)(nil)
@@ -157,6 +161,14 @@ func (p *flexmetalProvider) Configure(ctx context.Context, req provider.Configur
 		flexmetal.WithPollInterval(pollInterval),
 		flexmetal.WithRequestLogger(logRequest),
 	}
+	if v := os.Getenv(EnvCoalescing); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid "+EnvCoalescing, fmt.Sprintf("%s must be true or false, got %q.", EnvCoalescing, v))
+			return
+		}
+		opts = append(opts, flexmetal.WithCoalescing(on))
+	}
 	client, err := flexmetal.NewClient(append(opts, p.clientOptions...)...)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Create FlexMetal Client", err.Error())
@@ -188,11 +200,19 @@ func logRequest(ctx context.Context, e flexmetal.RequestLog) {
 func (p *flexmetalProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewServerResource,
+		NewSSHKeyResource,
 	}
 }
 
 func (p *flexmetalProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewLocationsDataSource,
+		NewInstanceTypesDataSource,
+		NewOperatingSystemsDataSource,
+		NewSSHKeysDataSource,
+		NewSSHKeyDataSource,
+		NewServersDataSource,
+	}
 }
 
 func firstNonEmpty(values ...string) string {

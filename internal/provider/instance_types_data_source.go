@@ -1,0 +1,107 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+const instanceTypesTypeName = TypeName + "_instance_types"
+
+var _ datasource.DataSourceWithConfigure = (*instanceTypesDataSource)(nil)
+
+type instanceTypesDataSource struct {
+	data *providerData
+}
+
+// NewInstanceTypesDataSource returns the flexmetal_instance_types data source.
+func NewInstanceTypesDataSource() datasource.DataSource { return &instanceTypesDataSource{} }
+
+type instanceTypesDataSourceModel struct {
+	ID            types.String `tfsdk:"id"`
+	Location      types.String `tfsdk:"location"`
+	InstanceTypes types.List   `tfsdk:"instance_types"`
+}
+
+func (d *instanceTypesDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = instanceTypesTypeName
+}
+
+func (d *instanceTypesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *instanceTypesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the instance types (hardware configurations) offered at one location. A server's `instance_type` takes an instance type's `name`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "A hash of the location and the listed instance type ids; it changes when the list does.",
+				Computed:            true,
+			},
+			"location": schema.StringAttribute{
+				MarkdownDescription: "Name of the location, e.g. `EU: Rotterdam`; see the `flexmetal_locations` data source.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"instance_types": schema.ListNestedAttribute{
+				MarkdownDescription: "The instance types offered at `location`, sorted by `name`.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":              schema.Int64Attribute{MarkdownDescription: "The instance type's numeric id; it identifies the pair of location and hardware, so the same `name` has another id at another location.", Computed: true},
+					"name":            schema.StringAttribute{MarkdownDescription: "The instance type's name, e.g. `bm7.std.8`: the value for a server's `instance_type`.", Computed: true},
+					"sockets":         schema.Int64Attribute{MarkdownDescription: "Number of CPU sockets.", Computed: true},
+					"cores":           schema.Int64Attribute{MarkdownDescription: "Number of CPU cores in total.", Computed: true},
+					"memory":          schema.Int64Attribute{MarkdownDescription: "Memory in GB.", Computed: true},
+					"memory_type":     schema.StringAttribute{MarkdownDescription: "Memory technology, e.g. `DDR4`.", Computed: true},
+					"storage":         schema.Int64Attribute{MarkdownDescription: "Storage in GB.", Computed: true},
+					"storage_type":    schema.StringAttribute{MarkdownDescription: "Storage technology, e.g. `SSD` or `NVME`.", Computed: true},
+					"generation_name": schema.StringAttribute{MarkdownDescription: "CPU generation, e.g. `Genoa`.", Computed: true},
+				}},
+			},
+		},
+	}
+}
+
+func (d *instanceTypesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !requireProviderData(d.data, instanceTypesTypeName, &resp.Diagnostics) {
+		return
+	}
+	var cfg instanceTypesDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := cfg.Location.ValueString()
+	loc, ok, names, err := d.data.catalog.LocationByName(ctx, name)
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddError("Unable to Read FlexMetal Locations",
+			fmt.Sprintf("Listing the FlexMetal locations, to find %q, failed.\n\n%s", name, apiErrorDetail(err)))
+		return
+	case !ok:
+		resp.Diagnostics.AddAttributeError(path.Root("location"), "Unknown FlexMetal Location",
+			fmt.Sprintf("Location %q does not exist. %s", name, choicesText(name, names)))
+		return
+	}
+	its, err := d.data.catalog.InstanceTypes(ctx, loc.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read FlexMetal Instance Types",
+			fmt.Sprintf("Listing the instance types of %q failed.\n\n%s", loc.Name, apiErrorDetail(err)))
+		return
+	}
+	list, ids, diags := instanceTypesValue(ctx, its)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg.ID = types.StringValue(listID(map[string]string{"location": loc.Name}, ids))
+	cfg.InstanceTypes = list
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}

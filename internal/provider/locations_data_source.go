@@ -1,0 +1,76 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+const locationsTypeName = TypeName + "_locations"
+
+var _ datasource.DataSourceWithConfigure = (*locationsDataSource)(nil)
+
+type locationsDataSource struct {
+	data *providerData
+}
+
+// NewLocationsDataSource returns the flexmetal_locations data source.
+func NewLocationsDataSource() datasource.DataSource { return &locationsDataSource{} }
+
+type locationsDataSourceModel struct {
+	ID        types.String `tfsdk:"id"`
+	Locations types.List   `tfsdk:"locations"`
+}
+
+func (d *locationsDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = locationsTypeName
+}
+
+func (d *locationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *locationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the locations (data centres) where FlexMetal servers can be ordered. A server's `location` takes a location's `name`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "A hash of the listed location ids; it changes when the list does.",
+				Computed:            true,
+			},
+			"locations": schema.ListNestedAttribute{
+				MarkdownDescription: "Every location, sorted by `name`.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":                 schema.Int64Attribute{MarkdownDescription: "The location's numeric id.", Computed: true},
+					"name":               schema.StringAttribute{MarkdownDescription: "The location's name, e.g. `EU: Rotterdam`: the value for a server's `location` and for `flexmetal_instance_types`.", Computed: true},
+					"short_name":         schema.StringAttribute{MarkdownDescription: "Short code of the location, e.g. `rtm`.", Computed: true},
+					"display_name":       schema.StringAttribute{MarkdownDescription: "Human-readable name, e.g. `Rotterdam`.", Computed: true},
+					"country_id":         schema.Int64Attribute{MarkdownDescription: "Numeric id of the location's country.", Computed: true},
+					"country_name":       schema.StringAttribute{MarkdownDescription: "Name of the location's country, e.g. `Netherlands`.", Computed: true},
+					"country_short_name": schema.StringAttribute{MarkdownDescription: "ISO 3166-1 alpha-2 code of the location's country, e.g. `NL`.", Computed: true},
+				}},
+			},
+		},
+	}
+}
+
+func (d *locationsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !requireProviderData(d.data, locationsTypeName, &resp.Diagnostics) {
+		return
+	}
+	locs, err := d.data.catalog.Locations(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read FlexMetal Locations", "Listing the FlexMetal locations failed.\n\n"+apiErrorDetail(err))
+		return
+	}
+	list, ids, diags := locationsValue(ctx, locs)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state := locationsDataSourceModel{ID: types.StringValue(listID(nil, ids)), Locations: list}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}

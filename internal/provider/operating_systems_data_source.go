@@ -1,0 +1,88 @@
+package provider
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+const operatingSystemsTypeName = TypeName + "_operating_systems"
+
+var _ datasource.DataSourceWithConfigure = (*operatingSystemsDataSource)(nil)
+
+type operatingSystemsDataSource struct {
+	data *providerData
+}
+
+// NewOperatingSystemsDataSource returns the flexmetal_operating_systems data source.
+func NewOperatingSystemsDataSource() datasource.DataSource { return &operatingSystemsDataSource{} }
+
+type operatingSystemsDataSourceModel struct {
+	ID                 types.String `tfsdk:"id"`
+	IncludeUnavailable types.Bool   `tfsdk:"include_unavailable"`
+	OperatingSystems   types.List   `tfsdk:"operating_systems"`
+}
+
+func (d *operatingSystemsDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = operatingSystemsTypeName
+}
+
+func (d *operatingSystemsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *operatingSystemsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists operating systems. By default only those that can be installed on a FlexMetal server (active and available for FlexMetal); a server's `os.slug` takes an operating system's `slug`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "A hash of the filter and the listed operating system ids; it changes when the list does.",
+				Computed:            true,
+			},
+			"include_unavailable": schema.BoolAttribute{
+				MarkdownDescription: "Also list operating systems that cannot be ordered with a FlexMetal server (inactive, or not offered for FlexMetal). Defaults to `false`.",
+				Optional:            true,
+			},
+			"operating_systems": schema.ListNestedAttribute{
+				MarkdownDescription: "The operating systems, sorted by `slug`.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":                      schema.Int64Attribute{MarkdownDescription: "The operating system's numeric id.", Computed: true},
+					"name":                    schema.StringAttribute{MarkdownDescription: "Human-readable name, e.g. `Ubuntu 24.04 LTS`.", Computed: true},
+					"slug":                    schema.StringAttribute{MarkdownDescription: "The slug, e.g. `ubuntu-2404-lts`: the value for a server's `os.slug`.", Computed: true},
+					"os_group":                schema.Int64Attribute{MarkdownDescription: "The API's family number: `1` for Windows, `2` for Linux and BSD.", Computed: true},
+					"active":                  schema.BoolAttribute{MarkdownDescription: "Whether the operating system can still be installed.", Computed: true},
+					"available_for_flexmetal": schema.BoolAttribute{MarkdownDescription: "Whether the operating system is offered for FlexMetal servers.", Computed: true},
+				}},
+			},
+		},
+	}
+}
+
+func (d *operatingSystemsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if !requireProviderData(d.data, operatingSystemsTypeName, &resp.Diagnostics) {
+		return
+	}
+	var cfg operatingSystemsDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	oses, err := d.data.catalog.OperatingSystems(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read FlexMetal Operating Systems", "Listing the operating systems failed.\n\n"+apiErrorDetail(err))
+		return
+	}
+	includeUnavailable := cfg.IncludeUnavailable.ValueBool()
+	list, ids, diags := operatingSystemsValue(ctx, oses, includeUnavailable)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg.ID = types.StringValue(listID(map[string]string{"include_unavailable": strconv.FormatBool(includeUnavailable)}, ids))
+	cfg.OperatingSystems = list
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
