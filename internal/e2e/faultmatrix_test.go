@@ -1,4 +1,4 @@
-package faultmatrix
+package e2e
 
 import (
 	"context"

@@ -1,0 +1,83 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/tfrun"
+)
+
+// TestProgress_statusTransitionsLoggedAtInfo checks that TF_LOG=INFO shows where a delivery
+// and a release are, status by status, and that the API key never reaches the log.
+func TestProgress_statusTransitionsLoggedAtInfo(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("runs terraform: set TF_ACC=1 (make test does)")
+	}
+	tf, err := tfrun.Binary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	providerDir, err := tfrun.BuildProvider()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each status lasts ten polls, so none is skipped even on a busy machine.
+	sim := simulator.New(simulator.Config{StepDuration: 200 * time.Millisecond, ReleaseDuration: 200 * time.Millisecond})
+	url, stop := sim.Start()
+	defer stop()
+	ws, err := tfrun.NewWorkspace(tf, t.TempDir(), providerDir, "TF_LOG=INFO", "FLEXMETAL_API_KEY="+simulator.DefaultAPIKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = ws.WriteConfig(fmt.Sprintf(`
+terraform {
+  required_providers {
+    flexmetal = { source = "flexmetal/flexmetal" }
+  }
+}
+provider "flexmetal" {
+  base_url      = %q
+  poll_interval = "20ms"
+}
+resource "flexmetal_server" "web" {
+  name          = "progress"
+  location      = "EU: Rotterdam"
+  instance_type = "bm7.std.8"
+  os            = { slug = "ubuntu-2404-lts" }
+  ssh_keys      = [%q]
+}
+`, url, simulator.ExamplePublicKeyEd25519))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	applyLog, err := ws.Run(ctx, "apply", "-auto-approve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	destroyLog, err := ws.Run(ctx, "destroy", "-auto-approve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`FlexMetal server ordered`,
+		`FlexMetal server [0-9a-f-]{36}: provisioning`,
+		`FlexMetal server [0-9a-f-]{36}: delivered`,
+	} {
+		if !regexp.MustCompile(want).MatchString(applyLog) {
+			t.Errorf("apply log at INFO lacks %q", want)
+		}
+	}
+	if !regexp.MustCompile(`FlexMetal server [0-9a-f-]{36}: released`).MatchString(destroyLog) {
+		t.Errorf("destroy log at INFO lacks the released status")
+	}
+	if regexp.MustCompile(regexp.QuoteMeta(simulator.DefaultAPIKey)).MatchString(applyLog + destroyLog) {
+		t.Errorf("the API key appears in the log")
+	}
+}
