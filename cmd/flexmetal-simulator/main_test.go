@@ -57,7 +57,7 @@ func TestRun_ServesAndWritesURLFile(t *testing.T) {
 	if !ok || !strings.HasPrefix(base, "http://127.0.0.1:") {
 		t.Fatalf("banner %q", line)
 	}
-	go io.Copy(io.Discard, out)
+	go func() { _, _ = io.Copy(io.Discard, out) }()
 	written, err := os.ReadFile(urlFile)
 	if err != nil || string(written) != base {
 		t.Fatalf("url file %q (%v), want %q", written, err, base)

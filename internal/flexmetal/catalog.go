@@ -9,7 +9,7 @@ import (
 	"strconv"
 )
 
-// Location is a data centre where FlexMetal servers can be ordered.
+// Location is a data center where FlexMetal servers can be ordered.
 type Location struct {
 	ID               int64  `json:"id"`
 	Name             string `json:"name"`

@@ -54,7 +54,7 @@ type Client struct {
 
 	// Servers manages bare-metal servers.
 	Servers *ServersService
-	// Locations lists data centres and the instance types each offers.
+	// Locations lists data centers and the instance types each offers.
 	Locations *LocationsService
 	// OperatingSystems lists installable operating systems.
 	OperatingSystems *OperatingSystemsService
@@ -213,7 +213,7 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 			return nil, err
 		}
 		if serr := c.sleep(ctx, wait); serr != nil {
-			return nil, fmt.Errorf("%w (gave up retrying: %v)", err, serr)
+			return nil, fmt.Errorf("%w (gave up retrying: %w)", err, serr)
 		}
 	}
 }
@@ -249,21 +249,23 @@ func (c *Client) send(ctx context.Context, req request, payload []byte, attempt 
 	httpResp, err := c.httpClient.Do(httpReq)
 	entry := RequestLog{Method: req.method, Path: req.path, Query: u.RawQuery, Attempt: attempt}
 	if err != nil {
+		err = redactKey(err, c.apiKey)
 		entry.Duration, entry.Err = time.Since(start), err
 		c.log(ctx, entry)
-		return nil, &TransportError{Method: req.method, Path: req.path, Err: redactKey(err, c.apiKey)}
+		return nil, &TransportError{Method: req.method, Path: req.path, Err: err}
 	}
 	defer httpResp.Body.Close()
 	data, readErr := io.ReadAll(io.LimitReader(httpResp.Body, maxResponseBytes))
 	entry.Status, entry.Duration = httpResp.StatusCode, time.Since(start)
 	if readErr != nil {
+		readErr = redactKey(readErr, c.apiKey)
 		entry.Err = readErr
 		c.log(ctx, entry)
 		return nil, &TransportError{Method: req.method, Path: req.path, Err: readErr, Sent: true}
 	}
 	c.log(ctx, entry)
 	if httpResp.StatusCode < 200 || httpResp.StatusCode > 299 {
-		return nil, parseAPIError(req, httpResp, data)
+		return nil, redactAPIError(parseAPIError(req, httpResp, data), c.apiKey)
 	}
 	// A garbled body is checked here, inside the retry loop, so an idempotent call can simply be
 	// asked again; callers still decode into their own types.
@@ -296,6 +298,20 @@ func redactKey(err error, key string) error {
 	return errors.New(strings.ReplaceAll(err.Error(), key, "***"))
 }
 
+// redactAPIError keeps the API key out of an API error whose body echoes it (a proxy's error
+// page listing the request headers, say).
+func redactAPIError(apiErr *APIError, key string) *APIError {
+	if key == "" {
+		return apiErr
+	}
+	apiErr.Message = strings.ReplaceAll(apiErr.Message, key, "***")
+	for i := range apiErr.Details {
+		apiErr.Details[i].Property = strings.ReplaceAll(apiErr.Details[i].Property, key, "***")
+		apiErr.Details[i].Message = strings.ReplaceAll(apiErr.Details[i].Message, key, "***")
+	}
+	return apiErr
+}
+
 // TransportError is a failure to get any HTTP answer (connection refused, reset, timeout).
 type TransportError struct {
 	Method string
@@ -313,7 +329,7 @@ func (e *TransportError) Unwrap() error { return e.Err }
 
 // parseAPIError turns a non-2xx answer into an *APIError, keeping whatever the body says even
 // when it is not the API's JSON error shape (a proxy's HTML page, say).
-func parseAPIError(req request, resp *http.Response, data []byte) error {
+func parseAPIError(req request, resp *http.Response, data []byte) *APIError {
 	apiErr := &APIError{StatusCode: resp.StatusCode, Method: req.method, Path: req.path}
 	var wire struct {
 		ErrorCode    json.Number   `json:"errorCode"`
@@ -326,9 +342,10 @@ func parseAPIError(req request, resp *http.Response, data []byte) error {
 		}
 		apiErr.Message = wire.ErrorMessage
 		apiErr.Details = wire.Errors
-	} else if text := strings.TrimSpace(string(data)); text != "" {
-		if len(text) > 200 {
-			text = text[:200] + "…"
+	} else if text := strings.TrimSpace(strings.ToValidUTF8(string(data), "\uFFFD")); text != "" {
+		// Cut on a rune boundary: the message ends up in diagnostics, which must be valid UTF-8.
+		if runes := []rune(text); len(runes) > 200 {
+			text = string(runes[:200]) + "…"
 		}
 		apiErr.Message = text
 	}

@@ -66,7 +66,7 @@ func (w *watcher) untilNextPoll(elapsed time.Duration) time.Duration {
 		interval = w.c.pollInterval
 	}
 	now := time.Since(w.epoch)
-	next := (now + interval/2 + interval - 1) / interval * interval
+	next := (now + interval/2 + interval - 1).Truncate(interval)
 	return next - now
 }
 
@@ -179,10 +179,14 @@ func (w *watcher) getMissing(ctx context.Context, r *round, results map[string]p
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, maxParallelGets)
+	// Decide what is missing before any GET starts: the GETs write results concurrently.
+	var missing []string
 	for uuid := range r.calls {
-		if _, ok := results[uuid]; ok {
-			continue
+		if _, ok := results[uuid]; !ok {
+			missing = append(missing, uuid)
 		}
+	}
+	for _, uuid := range missing {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {

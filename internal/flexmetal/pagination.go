@@ -24,15 +24,19 @@ func listAll[T any](ctx context.Context, c *Client, req request, key func(T) str
 		if err != nil {
 			return nil, err
 		}
+		added := 0
 		for _, item := range page {
 			if k := key(item); !seen[k] {
 				seen[k] = true
 				all = append(all, item)
+				added++
 			}
 		}
 		// A page longer than asked for means the endpoint ignores RANGED-DATA and sent
-		// everything: asking for the next page would only repeat it.
-		if len(page) < PageSize || len(page) > PageSize {
+		// everything: asking for the next page would only repeat it. A full page of items already
+		// seen means the same (an endpoint that ignores the header and has exactly PageSize
+		// items would otherwise be asked again forever).
+		if len(page) < PageSize || len(page) > PageSize || added == 0 {
 			return all, nil
 		}
 	}

@@ -17,7 +17,7 @@ type RetryPolicy struct {
 	MaxRetries int
 	// MinDelay is the first backoff; each retry doubles it, with jitter, up to MaxDelay.
 	MinDelay time.Duration
-	// MaxDelay caps one backoff. A longer Retry-After from the API is honoured up to
+	// MaxDelay caps one backoff. A longer Retry-After from the API is honored up to
 	// MaxRetryAfter.
 	MaxDelay time.Duration
 	// MaxRetryAfter caps how long a Retry-After header may make the client wait.

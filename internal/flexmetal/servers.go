@@ -122,7 +122,7 @@ type Partition struct {
 	Size       int64  `json:"size"`
 }
 
-// OSRequest selects and customises the operating system of a new server.
+// OSRequest selects and customizes the operating system of a new server.
 type OSRequest struct {
 	Slug          string        `json:"slug"`
 	KernelParams  []KernelParam `json:"kernelParams,omitempty"`

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -81,7 +80,7 @@ func TestExamples_formattedAndValid(t *testing.T) {
 // docs generator silently omits the example of a type that has none, and an example directory
 // named after no type is never rendered.
 func TestExamples_coverEveryType(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	examples := filepath.Join(examplesRepoRoot(t), "examples")
 	p := New("test", "")()
 

@@ -34,7 +34,7 @@ func (d *locationsDataSource) Configure(_ context.Context, req datasource.Config
 
 func (d *locationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the locations (data centres) where FlexMetal servers can be ordered. A server's `location` takes a location's `name`.",
+		MarkdownDescription: "Lists the locations (data centers) where FlexMetal servers can be ordered. A server's `location` takes a location's `name`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "A hash of the listed location ids; it changes when the list does.",

@@ -101,7 +101,7 @@ func (r *serverResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"location": schema.StringAttribute{
-				MarkdownDescription: "Name of the location (data centre), e.g. `EU: Rotterdam`; see the `flexmetal_locations` data source. Changing it creates a new server.",
+				MarkdownDescription: "Name of the location (data center), e.g. `EU: Rotterdam`; see the `flexmetal_locations` data source. Changing it creates a new server.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -192,7 +192,7 @@ func (r *serverResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
 			},
 			"overflow": schema.BoolAttribute{
-				MarkdownDescription: "Order on-demand capacity when the committed pool is full (`true`), instead of failing. Defaults to the API's behaviour (`false`). Changing it creates a new server.",
+				MarkdownDescription: "Order on-demand capacity when the committed pool is full (`true`), instead of failing. Defaults to the API's behavior (`false`). Changing it creates a new server.",
 				Optional:            true,
 			},
 			"status":         computedString("Delivery status: `delivered` once the server is ready; `failed` if delivery failed."),

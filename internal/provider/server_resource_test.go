@@ -84,18 +84,6 @@ func (e *simEnv) checkAllReleased(*terraform.State) error {
 	return nil
 }
 
-// captureID stores the resource's id from state into *id.
-func captureID(id *string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[serverAddr]
-		if !ok {
-			return fmt.Errorf("%s not in state", serverAddr)
-		}
-		*id = rs.Primary.ID
-		return nil
-	}
-}
-
 func TestAccServer_createWaitsForDeliveryAndImports(t *testing.T) {
 	env := newSimEnv(t, simulator.Config{})
 	cfg := env.config(serverHCL{Name: "web-1", Extra: `
@@ -125,7 +113,7 @@ func TestAccServer_createWaitsForDeliveryAndImports(t *testing.T) {
 					statecheck.ExpectKnownValue(serverAddr, tfjsonpath.New("location"), knownvalue.StringExact("EU: Rotterdam")),
 					statecheck.ExpectKnownValue(serverAddr, tfjsonpath.New("os").AtMapKey("slug"), knownvalue.StringExact("ubuntu-2404-lts")),
 				},
-				Check: resource.ComposeTestCheckFunc(captureID(&id), func(*terraform.State) error {
+				Check: resource.ComposeTestCheckFunc(captureID(serverAddr, &id), func(*terraform.State) error {
 					live := env.liveServers()
 					if len(live) != 1 || live[0].UUID != id || live[0].Status != "delivered" {
 						return fmt.Errorf("simulator servers = %+v, want exactly %s delivered", live, id)
@@ -166,7 +154,7 @@ func TestAccServer_tagsUpdateInPlace(t *testing.T) {
 		ProtoV6ProviderFactories: env.factories,
 		CheckDestroy:             env.checkAllReleased,
 		Steps: []resource.TestStep{
-			{Config: withTags(`["a", "b"]`), Check: captureID(&id)},
+			{Config: withTags(`["a", "b"]`), Check: captureID(serverAddr, &id)},
 			{
 				PreConfig: env.sim.ResetRequests,
 				Config:    withTags(`["b", "c:d"]`),
@@ -367,7 +355,7 @@ func TestAccServer_goneOutsideTerraformIsRecreated(t *testing.T) {
 				ProtoV6ProviderFactories: env.factories,
 				CheckDestroy:             env.checkAllReleased,
 				Steps: []resource.TestStep{
-					{Config: cfg, Check: captureID(&first)},
+					{Config: cfg, Check: captureID(serverAddr, &first)},
 					{
 						PreConfig: func() {
 							if err := tc.remove(env.sim, first); err != nil {
@@ -378,7 +366,7 @@ func TestAccServer_goneOutsideTerraformIsRecreated(t *testing.T) {
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(serverAddr, plancheck.ResourceActionCreate),
 						}},
-						Check: resource.ComposeTestCheckFunc(captureID(&second), func(*terraform.State) error {
+						Check: resource.ComposeTestCheckFunc(captureID(serverAddr, &second), func(*terraform.State) error {
 							if second == first {
 								return fmt.Errorf("id unchanged (%s): the server was not recreated", first)
 							}
@@ -452,7 +440,7 @@ func TestAccServer_lostCreateAnswerDoesNotDuplicate(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(serverAddr, tfjsonpath.New("tags"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("keep")})),
 			},
-			Check: resource.ComposeTestCheckFunc(captureID(&id), func(*terraform.State) error {
+			Check: resource.ComposeTestCheckFunc(captureID(serverAddr, &id), func(*terraform.State) error {
 				live := env.liveServers()
 				if len(live) != 1 || live[0].UUID != id {
 					return fmt.Errorf("want exactly the one server in state (%s), got %+v", id, live)

@@ -28,14 +28,14 @@ resource "flexmetal_ssh_key" "test" {
 `, name, publicKey)
 }
 
-// captureAttr stores a resource's attribute from state into *v.
-func captureAttr(addr, attr string, v *string) resource.TestCheckFunc {
+// captureID stores a resource's id from state into *v.
+func captureID(addr string, v *string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		rs, ok := s.RootModule().Resources[addr]
 		if !ok {
 			return fmt.Errorf("%s not in state", addr)
 		}
-		*v = rs.Primary.Attributes[attr]
+		*v = rs.Primary.ID
 		return nil
 	}
 }
@@ -111,7 +111,7 @@ func TestAccSSHKeyResource_trailingNewlineIsNotDrift(t *testing.T) {
 					statecheck.ExpectKnownValue(sshKeyAddr, tfjsonpath.New("public_key"), knownvalue.StringExact(simulator.ExamplePublicKeyEd25519+"\n")),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					captureAttr(sshKeyAddr, "id", &id),
+					captureID(sshKeyAddr, &id),
 					env.expectOneStoredKey("laptop", simulator.ExamplePublicKeyEd25519, nil),
 				),
 			},
@@ -149,7 +149,7 @@ func TestAccSSHKeyResource_changesReplace(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: env.config(sshKeyResourceHCL("a", fmt.Sprintf("%q", simulator.ExamplePublicKeyEd25519))),
-				Check:  captureAttr(sshKeyAddr, "id", &id),
+				Check:  captureID(sshKeyAddr, &id),
 			},
 			{
 				Config: env.config(sshKeyResourceHCL("b", fmt.Sprintf("%q", simulator.ExamplePublicKeyEd25519))),
@@ -158,7 +158,7 @@ func TestAccSSHKeyResource_changesReplace(t *testing.T) {
 				}},
 				Check: resource.ComposeTestCheckFunc(
 					env.expectOneStoredKey("b", simulator.ExamplePublicKeyEd25519, &id),
-					captureAttr(sshKeyAddr, "id", &id),
+					captureID(sshKeyAddr, &id),
 				),
 			},
 			{
@@ -181,7 +181,7 @@ func TestAccSSHKeyResource_deletedOutsideTerraformIsRecreated(t *testing.T) {
 		ProtoV6ProviderFactories: env.factories,
 		CheckDestroy:             env.checkNoSSHKeys,
 		Steps: []resource.TestStep{
-			{Config: cfg, Check: captureAttr(sshKeyAddr, "id", &id)},
+			{Config: cfg, Check: captureID(sshKeyAddr, &id)},
 			{
 				PreConfig: func() {
 					if err := env.sim.RemoveSSHKey(id); err != nil {

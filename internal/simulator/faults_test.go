@@ -181,7 +181,7 @@ func TestLatency_ClientCancellationSkipsHandling(t *testing.T) {
 	select {
 	case r := <-recorded:
 		if r.Status != 0 {
-			t.Fatalf("cancelled request recorded with status %d, want 0", r.Status)
+			t.Fatalf("canceled request recorded with status %d, want 0", r.Status)
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the handler kept sleeping after the client went away")

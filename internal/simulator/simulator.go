@@ -118,7 +118,7 @@ func (s *Simulator) Start() (baseURL string, stop func()) {
 // request and then discard or corrupt what it would have answered.
 type response struct {
 	status int
-	// body is marshalled as JSON unless nil.
+	// body is marshaled as JSON unless nil.
 	body any
 	// single, when set, is the bare object written instead of body under Config.BareObjects.
 	single any

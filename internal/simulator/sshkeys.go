@@ -163,7 +163,7 @@ func (s *Simulator) RemoveSSHKey(uuid string) error {
 }
 
 // decodeJSON reads exactly one JSON value. With strict set, unknown properties are refused,
-// naming the property, so a client's misspelt field fails loudly instead of being dropped.
+// naming the property, so a client's misspelled field fails loudly instead of being dropped.
 func decodeJSON(body []byte, v any, strict bool) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return badRequest("Request body is empty")

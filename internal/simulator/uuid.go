@@ -12,7 +12,7 @@ var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 
 // uuidV7Source makes version 7 UUIDs, as the real API's server UUIDs are. Within one
 // millisecond a 12-bit counter (RFC 9562, method 1) keeps them increasing, so servers created
-// at the same simulated instant still list in creation order. Callers serialise access.
+// at the same simulated instant still list in creation order. Callers serialize access.
 type uuidV7Source struct {
 	lastMS int64
 	seq    uint16

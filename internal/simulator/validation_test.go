@@ -51,7 +51,7 @@ func TestCreate_ValidationNamesEachBadProperty(t *testing.T) {
 		}, nil},
 		{"empty os object", func(r *CreateServerRequest) { r.OS = OSRequest{} }, []string{"os.slug"}},
 		{"os slug required", func(r *CreateServerRequest) { r.OS.Slug = "" }, []string{"os.slug"}},
-		{"unknown os", func(r *CreateServerRequest) { r.OS.Slug = "templeos" }, []string{"os.slug"}},
+		{"unknown os", func(r *CreateServerRequest) { r.OS.Slug = "plan9-os" }, []string{"os.slug"}},
 		{"inactive os", func(r *CreateServerRequest) { r.OS.Slug = OSCentOS7 }, []string{"os.slug"}},
 		{"os not for flexmetal", func(r *CreateServerRequest) { r.OS.Slug = OSWindows2022 }, []string{"os.slug"}},
 		{"custom-ipxe needs url", func(r *CreateServerRequest) { r.OS.Slug = OSCustomIPXE }, []string{"os.ipxeScriptUrl"}},

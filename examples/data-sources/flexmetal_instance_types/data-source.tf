@@ -1,0 +1,12 @@
+data "flexmetal_instance_types" "rotterdam" {
+  location = "EU: Rotterdam"
+}
+
+# A summary of each instance type offered in Rotterdam, keyed by the name a server's
+# instance_type takes.
+output "instance_types" {
+  value = {
+    for t in data.flexmetal_instance_types.rotterdam.instance_types :
+    t.name => "${t.cores} cores, ${t.memory} GB ${t.memory_type}, ${t.storage} GB ${t.storage_type}"
+  }
+}

@@ -1,0 +1,22 @@
+terraform {
+  required_providers {
+    flexmetal = {
+      source = "flexmetal/flexmetal"
+    }
+  }
+}
+
+# Leave the key unset (null) to use the FLEXMETAL_API_KEY environment variable, or pass it in
+# from a secret store. Never write a key into a .tf file.
+variable "flexmetal_api_key" {
+  type      = string
+  sensitive = true
+  default   = null
+}
+
+provider "flexmetal" {
+  api_key = var.flexmetal_api_key
+
+  # Check a delivering server at most every 30 seconds (default 10s).
+  poll_interval = "30s"
+}
