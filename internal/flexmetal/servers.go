@@ -237,6 +237,14 @@ func (s *ServersService) Create(ctx context.Context, in CreateServerRequest) (*S
 		if serr := s.client.sleep(ctx, s.client.retry.backoff(attempt)); serr != nil {
 			return nil, err
 		}
+		// Look once more before ordering again: a list that lags behind a create that did happen
+		// must not turn into a second server.
+		if found, lookupErr = s.findByTag(ctx, in.CreationTag); lookupErr != nil {
+			return nil, &AmbiguousCreateError{CreationTag: in.CreationTag, Err: err, LookupErr: lookupErr}
+		}
+		if found != nil {
+			return found, nil
+		}
 	}
 }
 
@@ -312,12 +320,18 @@ func (s *ServersService) Release(ctx context.Context, uuid string) (*Server, err
 
 // AddTag adds one tag to a server.
 func (s *ServersService) AddTag(ctx context.Context, uuid, tag string) (*Server, error) {
+	if uuid == "" || tag == "" {
+		return nil, errors.New("server UUID and tag must not be empty")
+	}
 	req := request{method: http.MethodPost, path: serverPath(uuid) + "/tag/" + tag, idempotent: true}
 	return s.optionalServer(ctx, req)
 }
 
 // RemoveTag removes one tag from a server.
 func (s *ServersService) RemoveTag(ctx context.Context, uuid, tag string) (*Server, error) {
+	if uuid == "" || tag == "" {
+		return nil, errors.New("server UUID and tag must not be empty")
+	}
 	req := request{method: http.MethodDelete, path: serverPath(uuid) + "/tag/" + tag, idempotent: true}
 	return s.optionalServer(ctx, req)
 }

@@ -121,7 +121,9 @@ func (s *ServersService) waitFor(ctx context.Context, uuid, want string, onChang
 			return srv, nil
 		}
 		if result != nil {
-			if IsUnauthorized(result) || IsNotFound(result) {
+			// Only transient failures are waited out; the API refusing the request itself
+			// (credentials, a missing server, a malformed request) will not get better.
+			if IsUnauthorized(result) || IsNotFound(result) || IsValidation(result) {
 				return last, &WaitError{UUID: uuid, Want: want, Last: last, Err: result, Polled: polled}
 			}
 			lastErr = result

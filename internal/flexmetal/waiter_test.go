@@ -179,7 +179,7 @@ func TestWaitForDelivery_transientAPIErrorsDoNotEndTheWait(t *testing.T) {
 	}
 }
 
-func TestWaitForDelivery_notFoundOrUnauthorizedEndsTheWait(t *testing.T) {
+func TestWaitForDelivery_errorsThatCannotImproveEndTheWait(t *testing.T) {
 	cases := map[string]struct {
 		answer reply
 		is     func(error) bool
@@ -187,6 +187,8 @@ func TestWaitForDelivery_notFoundOrUnauthorizedEndsTheWait(t *testing.T) {
 		"404": {reply{status: 404, body: notFoundBody}, flexmetal.IsNotFound},
 		"401": {statusReply(401), flexmetal.IsUnauthorized},
 		"403": {statusReply(403), flexmetal.IsUnauthorized},
+		"422": {statusReply(422), flexmetal.IsValidation},
+		"400": {statusReply(400), flexmetal.IsValidation},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
