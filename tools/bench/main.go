@@ -243,7 +243,7 @@ func printTable(o options, tf string, rows []row) {
 			extra = r.overDeliv.Round(100 * time.Millisecond).String()
 			notice = fmt.Sprintf("%s (%.1f%% of the wait)", r.noticeMax.Round(10*time.Millisecond), 100*r.noticeFrac)
 		}
-		fmt.Printf("| %s | %d | %s | %d | %.1f | %s | %s | %s |\n", r.scenario, r.n, r.mode, r.requests,
+		fmt.Printf("| %s | %d | %s | %d | %.2f | %s | %s | %s |\n", r.scenario, r.n, r.mode, r.requests,
 			float64(r.requests)/float64(r.n), r.wall.Round(100*time.Millisecond), extra, notice)
 	}
 	fmt.Println()
