@@ -79,30 +79,18 @@ func fleetConfig(url, createTimeout string) string {
 	if createTimeout == "" {
 		createTimeout = "2m"
 	}
-	return fmt.Sprintf(`
-terraform {
-  required_providers {
-    flexmetal = { source = "flexmetal/flexmetal" }
-  }
-}
-
-provider "flexmetal" {
-  base_url      = %[1]q
-  api_key       = %[2]q
-  poll_interval = "100ms"
-}
-
+	return tfrun.ProviderBlock(url, simulator.DefaultAPIKey, "100ms") + fmt.Sprintf(`
 resource "flexmetal_server" "fleet" {
-  count         = %[3]d
+  count         = %[1]d
   name          = "fleet-${count.index}"
   location      = "EU: Rotterdam"
   instance_type = "bm7.std.8"
   os            = { slug = "ubuntu-2404-lts" }
-  ssh_keys      = [%[4]q]
+  ssh_keys      = [%[2]q]
   tags          = ["fleet"]
-  timeouts      = { create = %[5]q }
+  timeouts      = { create = %[3]q }
 }
-`, url, simulator.DefaultAPIKey, fleetSize, simulator.ExamplePublicKeyEd25519, createTimeout)
+`, fleetSize, simulator.ExamplePublicKeyEd25519, createTimeout)
 }
 
 func TestFaultMatrix(t *testing.T) {

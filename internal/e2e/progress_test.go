@@ -34,16 +34,7 @@ func TestProgress_statusTransitionsLoggedAtInfo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = ws.WriteConfig(fmt.Sprintf(`
-terraform {
-  required_providers {
-    flexmetal = { source = "flexmetal/flexmetal" }
-  }
-}
-provider "flexmetal" {
-  base_url      = %q
-  poll_interval = "20ms"
-}
+	err = ws.WriteConfig(tfrun.ProviderBlock(url, "", "20ms") + fmt.Sprintf(`
 resource "flexmetal_server" "web" {
   name          = "progress"
   location      = "EU: Rotterdam"
@@ -51,7 +42,7 @@ resource "flexmetal_server" "web" {
   os            = { slug = "ubuntu-2404-lts" }
   ssh_keys      = [%q]
 }
-`, url, simulator.ExamplePublicKeyEd25519))
+`, simulator.ExamplePublicKeyEd25519))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -414,6 +414,9 @@ func quoteAll(values []string) string {
 }
 
 func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !requireProviderData(r.data, serverTypeName, &resp.Diagnostics) {
+		return
+	}
 	var plan serverModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -508,6 +511,9 @@ func newCreationTag() string {
 }
 
 func (r *serverResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !requireProviderData(r.data, serverTypeName, &resp.Diagnostics) {
+		return
+	}
 	var state serverModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -534,6 +540,9 @@ func (r *serverResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !requireProviderData(r.data, serverTypeName, &resp.Diagnostics) {
+		return
+	}
 	var plan, state serverModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -593,6 +602,9 @@ func diffTags(a, b []string) []string {
 }
 
 func (r *serverResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !requireProviderData(r.data, serverTypeName, &resp.Diagnostics) {
+		return
+	}
 	var state serverModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {

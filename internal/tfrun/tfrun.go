@@ -170,3 +170,23 @@ func (w *Workspace) State(ctx context.Context) ([]StateResource, error) {
 	}
 	return res, nil
 }
+
+// ProviderBlock renders the required_providers and provider blocks that point the provider at
+// baseURL; an empty apiKey leaves the key to FLEXMETAL_API_KEY.
+func ProviderBlock(baseURL, apiKey, pollInterval string) string {
+	key := ""
+	if apiKey != "" {
+		key = fmt.Sprintf("  api_key       = %q\n", apiKey)
+	}
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    flexmetal = { source = %q }
+  }
+}
+
+provider "flexmetal" {
+  base_url      = %q
+%s  poll_interval = %q
+}
+`, ProviderAddress, baseURL, key, pollInterval)
+}

@@ -122,29 +122,17 @@ func run(o options) error {
 }
 
 func fleetConfig(url string, n int, poll time.Duration) string {
-	return fmt.Sprintf(`
-terraform {
-  required_providers {
-    flexmetal = { source = "flexmetal/flexmetal" }
-  }
-}
-
-provider "flexmetal" {
-  base_url      = %[1]q
-  api_key       = %[2]q
-  poll_interval = %[3]q
-}
-
+	return tfrun.ProviderBlock(url, simulator.DefaultAPIKey, poll.String()) + fmt.Sprintf(`
 resource "flexmetal_server" "fleet" {
-  count         = %[4]d
+  count         = %[1]d
   name          = "bench-${count.index}"
   location      = "EU: Rotterdam"
   instance_type = "bm7.std.8"
   os            = { slug = "ubuntu-2404-lts" }
-  ssh_keys      = [%[5]q]
+  ssh_keys      = [%[2]q]
   tags          = ["bench"]
 }
-`, url, simulator.DefaultAPIKey, poll.String(), n, simulator.ExamplePublicKeyEd25519)
+`, n, simulator.ExamplePublicKeyEd25519)
 }
 
 func workspace(tf, dir, providerDir, url string, n int, o options, mode string) (*tfrun.Workspace, error) {
