@@ -124,7 +124,7 @@ func (m serverModel) toCreateRequest(ctx context.Context) (flexmetal.CreateServe
 }
 
 // applyServer copies what the API reports into the model. Attributes the API never returns
-// (ssh_keys, post_install_script, the os customisations, overflow) keep their current values,
+// (ssh_keys, post_install_script, the os customizations, overflow) keep their current values,
 // so a refresh does not invent drift.
 func (m *serverModel) applyServer(ctx context.Context, srv *flexmetal.Server) diag.Diagnostics {
 	var diags diag.Diagnostics
