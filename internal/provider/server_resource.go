@@ -273,7 +273,9 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 
 	if state != nil && state.Status.ValueString() == flexmetal.StatusFailed {
 		// A failed server is of no use and cannot recover: replace it, as Terraform does for a
-		// tainted one.
+		// tainted one. Terraform only replaces for a path whose value changes, so the planned
+		// status becomes unknown (the replacement's).
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
 	}
 	if state != nil {

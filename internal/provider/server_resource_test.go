@@ -555,3 +555,38 @@ func TestAccServer_planTimeValidation(t *testing.T) {
 		}
 	}
 }
+
+func TestAccServer_failedAfterDeliveryIsReplaced(t *testing.T) {
+	env := newSimEnv(t, simulator.Config{})
+	cfg := env.config(serverHCL{Name: "breaks-later"}.render())
+	var first, second string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { accPreCheck(t) },
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             env.checkAllReleased,
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: captureID(serverAddr, &first)},
+			{
+				// The API reports the server failed: it is of no use, so the plan replaces it.
+				PreConfig: func() {
+					if err := env.sim.ForceStatus(first, "failed", "hardware fault"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(serverAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: resource.ComposeTestCheckFunc(captureID(serverAddr, &second), func(*terraform.State) error {
+					if second == first {
+						return fmt.Errorf("failed server %s was kept", first)
+					}
+					if s, _ := env.sim.Server(first); s.Status != "released" {
+						return fmt.Errorf("failed server is %q, want released", s.Status)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
