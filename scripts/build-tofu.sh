@@ -23,14 +23,7 @@ bin_dir="$(toolcache_bin_dir)"
 target="$bin_dir/tofu-$version"
 
 is_cached() {
-	[[ -x "$target" ]] || return 1
-	local first_line
-	# Capture everything before taking the first line: with pipefail, `| head -n 1` can fail
-	# when head exits while the binary is still writing.
-	local out
-	out="$(run_quietly "$target" version 2>/dev/null)" || return 1
-	first_line="${out%%$'\n'*}"
-	[[ "$first_line" == "OpenTofu v$version" ]]
+	reports_version "$target" "OpenTofu v$version"
 }
 
 build() {

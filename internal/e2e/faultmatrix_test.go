@@ -94,17 +94,7 @@ resource "flexmetal_server" "fleet" {
 }
 
 func TestFaultMatrix(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("the fault matrix runs terraform: set TF_ACC=1 (make test does)")
-	}
-	tf, err := tfrun.Binary()
-	if err != nil {
-		t.Fatalf("no terraform binary: %v", err)
-	}
-	providerDir, err := tfrun.BuildProvider()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tf, providerDir := setup(t)
 	var orphans, duplicates, ran atomic.Int64
 	for _, sc := range scenarios() {
 		t.Run(strings.ReplaceAll(sc.name, " ", "_"), func(t *testing.T) {

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"testing"
 	"time"
@@ -15,17 +14,7 @@ import (
 // TestProgress_statusTransitionsLoggedAtInfo checks that TF_LOG=INFO shows where a delivery
 // and a release are, status by status, and that the API key never reaches the log.
 func TestProgress_statusTransitionsLoggedAtInfo(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("runs terraform: set TF_ACC=1 (make test does)")
-	}
-	tf, err := tfrun.Binary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	providerDir, err := tfrun.BuildProvider()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tf, providerDir := setup(t)
 	// Each status lasts ten polls, so none is skipped even on a busy machine.
 	sim := simulator.New(simulator.Config{StepDuration: 200 * time.Millisecond, ReleaseDuration: 200 * time.Millisecond})
 	url, stop := sim.Start()

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"testing"
 	"time"
 
@@ -13,17 +12,7 @@ import (
 // TestSchema_builtProviderLoadsUnderDevOverrides checks that terraform loads the provider binary
 // through a dev_overrides CLI configuration (no init, no registry) and reports its schema.
 func TestSchema_builtProviderLoadsUnderDevOverrides(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("runs terraform: set TF_ACC=1 (make test does)")
-	}
-	tf, err := tfrun.Binary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	providerDir, err := tfrun.BuildProvider()
-	if err != nil {
-		t.Fatal(err)
-	}
+	tf, providerDir := setup(t)
 	ws, err := tfrun.NewWorkspace(tf, t.TempDir(), providerDir)
 	if err != nil {
 		t.Fatal(err)

@@ -89,9 +89,7 @@ func TestAccServer_createWaitsForDeliveryAndImports(t *testing.T) {
 	cfg := env.config(serverHCL{Name: "web-1", Extra: `
   tags                = ["env:test", "role_web"]
   post_install_script = "#!/bin/bash\necho hi"
-  os_extra_unused     = null
 `}.render())
-	cfg = strings.Replace(cfg, "  os_extra_unused     = null\n", "", 1)
 	var id string
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { accPreCheck(t) },

@@ -85,3 +85,13 @@ go_install_tool() {
 	install_tmp_file "$work/bin/$name" "$target"
 	rm -rf "$work"
 }
+
+# reports_version BINARY FIRST_LINE succeeds when `BINARY version` prints FIRST_LINE first.
+# The output is captured whole before taking its first line: with pipefail, `| head -n 1` can
+# fail when head exits while the binary is still writing.
+reports_version() {
+	[[ -x "$1" ]] || return 1
+	local out
+	out="$(run_quietly "$1" version 2>/dev/null)" || return 1
+	[[ "${out%%$'\n'*}" == "$2" ]]
+}
