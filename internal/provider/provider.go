@@ -93,7 +93,7 @@ func (p *flexmetalProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Validators:          []validator.String{baseURLValidator{}},
 			},
 			"poll_interval": schema.StringAttribute{
-				MarkdownDescription: "Longest wait between two status checks while a server is delivered or released, as a Go duration such as `10s` or `1m`. Checks start about a second apart and slow down as the wait grows (about a tenth of the time already waited), up to this interval. Defaults to `10s`.",
+				MarkdownDescription: "Longest wait between two status checks while a server is delivered or released, as a Go duration such as `10s` or `1m`. Checks start about a second apart and slow down as the wait grows (at most a sixteenth of the time already waited, so a change is noticed within a tenth of the wait), up to this interval. Defaults to `10s`.",
 				Optional:            true,
 				Validators:          []validator.String{durationValidator{min: 10 * time.Millisecond, max: 10 * time.Minute}},
 			},
