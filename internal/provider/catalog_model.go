@@ -49,17 +49,7 @@ func newLocationModel(l flexmetal.Location) locationModel {
 // locationsValue maps locations to the list attribute, sorted by name so the output does not
 // depend on the API's order. It also returns the ids the data source's id is built from.
 func locationsValue(ctx context.Context, locs []flexmetal.Location) (types.List, []string, diag.Diagnostics) {
-	sorted := slices.SortedFunc(slices.Values(locs), func(a, b flexmetal.Location) int {
-		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
-	})
-	models := make([]locationModel, len(sorted))
-	ids := make([]string, len(sorted))
-	for i, l := range sorted {
-		models[i] = newLocationModel(l)
-		ids[i] = strconv.FormatInt(l.ID, 10)
-	}
-	list, diags := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: locationAttrTypes}, models)
-	return list, ids, diags
+	return catalogListValue(ctx, locs, func(l flexmetal.Location) (string, int64) { return l.Name, l.ID }, newLocationModel, locationAttrTypes)
 }
 
 // instanceTypeModel is one element of flexmetal_instance_types.instance_types.
@@ -103,17 +93,7 @@ func newInstanceTypeModel(it flexmetal.InstanceType) instanceTypeModel {
 
 // instanceTypesValue maps instance types to the list attribute, sorted by name.
 func instanceTypesValue(ctx context.Context, its []flexmetal.InstanceType) (types.List, []string, diag.Diagnostics) {
-	sorted := slices.SortedFunc(slices.Values(its), func(a, b flexmetal.InstanceType) int {
-		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
-	})
-	models := make([]instanceTypeModel, len(sorted))
-	ids := make([]string, len(sorted))
-	for i, it := range sorted {
-		models[i] = newInstanceTypeModel(it)
-		ids[i] = strconv.FormatInt(it.ID, 10)
-	}
-	list, diags := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: instanceTypeAttrTypes}, models)
-	return list, ids, diags
+	return catalogListValue(ctx, its, func(it flexmetal.InstanceType) (string, int64) { return it.Name, it.ID }, newInstanceTypeModel, instanceTypeAttrTypes)
 }
 
 // operatingSystemModel is one element of flexmetal_operating_systems.operating_systems.
@@ -155,15 +135,25 @@ func operatingSystemsValue(ctx context.Context, oses []flexmetal.OperatingSystem
 			kept = append(kept, o)
 		}
 	}
-	slices.SortFunc(kept, func(a, b flexmetal.OperatingSystem) int {
-		return cmp.Or(cmp.Compare(a.Slug, b.Slug), cmp.Compare(a.ID, b.ID))
+	return catalogListValue(ctx, kept, func(o flexmetal.OperatingSystem) (string, int64) { return o.Slug, o.ID }, newOperatingSystemModel, operatingSystemAttrTypes)
+}
+
+// catalogListValue maps catalog items to a list attribute, ordered by key (then id) so the
+// output does not depend on the API's order, and returns the item ids the data source's id is
+// built from.
+func catalogListValue[T, M any](ctx context.Context, items []T, key func(T) (string, int64), toModel func(T) M, attrTypes map[string]attr.Type) (types.List, []string, diag.Diagnostics) {
+	sorted := slices.SortedFunc(slices.Values(items), func(a, b T) int {
+		ka, ia := key(a)
+		kb, ib := key(b)
+		return cmp.Or(cmp.Compare(ka, kb), cmp.Compare(ia, ib))
 	})
-	models := make([]operatingSystemModel, len(kept))
-	ids := make([]string, len(kept))
-	for i, o := range kept {
-		models[i] = newOperatingSystemModel(o)
-		ids[i] = strconv.FormatInt(o.ID, 10)
+	models := make([]M, len(sorted))
+	ids := make([]string, len(sorted))
+	for i, item := range sorted {
+		models[i] = toModel(item)
+		_, id := key(item)
+		ids[i] = strconv.FormatInt(id, 10)
 	}
-	list, diags := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: operatingSystemAttrTypes}, models)
+	list, diags := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: attrTypes}, models)
 	return list, ids, diags
 }
