@@ -35,6 +35,15 @@ const (
 	OSCentOS7 = "centos-7"
 	// OSWindows2022 is active but not available for FlexMetal.
 	OSWindows2022 = "windows-2022"
+	// OSWindows2025 is the orderable Windows (osGroup 1): no SSH key needed, and a root
+	// password to fetch after delivery.
+	OSWindows2025 = "windows-2025"
+)
+
+// Operating system groups, the osGroup of OperatingSystem.
+const (
+	OSGroupWindows = 1
+	OSGroupLinux   = 2
 )
 
 // Location is one entry of GET /v3/flexMetal/location.
@@ -116,6 +125,7 @@ var seedOperatingSystems = []OperatingSystem{
 	{ID: 330, Name: "Custom iPXE", Slug: OSCustomIPXE, OSGroup: 2, IsODP: 0, AvailableForFlexMetal: 1, Active: 1},
 	{ID: 120, Name: "CentOS 7", Slug: OSCentOS7, OSGroup: 2, IsODP: 1, AvailableForFlexMetal: 1, Active: 0},
 	{ID: 210, Name: "Windows Server 2022", Slug: OSWindows2022, OSGroup: 1, IsODP: 1, AvailableForFlexMetal: 0, Active: 1},
+	{ID: 211, Name: "Windows Server 2025", Slug: OSWindows2025, OSGroup: 1, IsODP: 0, AvailableForFlexMetal: 1, Active: 1},
 }
 
 // catalog indexes the seed data. It is immutable after buildCatalog, so it is read without the

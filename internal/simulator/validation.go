@@ -79,9 +79,7 @@ func (s *Simulator) validateCreate(req CreateServerRequest, osGiven bool) (valid
 	var v validationErrors
 	var out validated
 
-	if strings.TrimSpace(req.Name) == "" {
-		v.add("name", "name is required")
-	}
+	validateName(req.Name, &v)
 
 	loc, locOK := s.catalog.locationByName[req.Location]
 	switch {
@@ -106,12 +104,7 @@ func (s *Simulator) validateCreate(req CreateServerRequest, osGiven bool) (valid
 		out.instanceType = it
 	}
 
-	if osGiven {
-		s.validateOS(req.OS, &v)
-	} else {
-		v.add("os", "os is required")
-	}
-	s.validateSSHKeys(req.SSHKey, &v)
+	s.validateInstall(req.OS, osGiven, req.SSHKey, &v)
 
 	out.tags = validateTags(req.Tags, &v)
 
@@ -119,6 +112,30 @@ func (s *Simulator) validateCreate(req CreateServerRequest, osGiven bool) (valid
 		v.add("contractId", "contractId must match %s", contractIDPattern)
 	}
 	return out, v.err()
+}
+
+func validateName(name string, v *validationErrors) {
+	if strings.TrimSpace(name) == "" {
+		v.add("name", "name is required")
+	}
+}
+
+// validateInstall checks what an installation needs, shared by create and reinstall so both
+// report the same properties: the os object and the SSH keys, which depend on the os.
+func (s *Simulator) validateInstall(o OSRequest, osGiven bool, sshKeys []string, v *validationErrors) {
+	if osGiven {
+		s.validateOS(o, v)
+	} else {
+		v.add("os", "os is required")
+	}
+	s.validateSSHKeys(sshKeys, s.keyless(o.Slug), v)
+}
+
+// keyless reports whether an operating system installs without SSH keys: Windows (osGroup 1)
+// takes a generated root password instead, and Talos is managed through its own API.
+func (s *Simulator) keyless(slug string) bool {
+	osys, ok := s.catalog.osBySlug[slug]
+	return ok && (osys.OSGroup == OSGroupWindows || strings.HasPrefix(slug, "talos"))
 }
 
 func isHardware(name string) bool {
@@ -173,10 +190,14 @@ func isHTTPURL(raw string) bool {
 }
 
 // validateSSHKeys accepts public keys and the uuids of stored keys; anything UUID-shaped is
-// taken as a reference, so a deleted key is reported as missing rather than as a bad key.
-func (s *Simulator) validateSSHKeys(keys []string, v *validationErrors) {
+// taken as a reference, so a deleted key is reported as missing rather than as a bad key. An
+// empty list is only accepted for a keyless operating system; keys sent for one are still
+// checked.
+func (s *Simulator) validateSSHKeys(keys []string, keyless bool, v *validationErrors) {
 	if len(keys) == 0 {
-		v.add("sshKey", "at least one SSH key is required")
+		if !keyless {
+			v.add("sshKey", "at least one SSH key is required for this operating system; only Windows and Talos install without one")
+		}
 		return
 	}
 	for i, k := range keys {

@@ -83,6 +83,11 @@ func TestCreate_ValidationNamesEachBadProperty(t *testing.T) {
 		}, []string{"os.partitions[0].size"}},
 		{"ssh key required", func(r *CreateServerRequest) { r.SSHKey = nil }, []string{"sshKey"}},
 		{"ssh key empty list", func(r *CreateServerRequest) { r.SSHKey = []string{} }, []string{"sshKey"}},
+		{"windows needs no ssh key", func(r *CreateServerRequest) { r.OS.Slug, r.SSHKey = OSWindows2025, nil }, nil},
+		{"talos takes an empty key list", func(r *CreateServerRequest) { r.OS.Slug, r.SSHKey = OSTalosOmni184, []string{} }, nil},
+		{"keys sent for windows are still checked", func(r *CreateServerRequest) { r.OS.Slug, r.SSHKey = OSWindows2025, []string{"nope"} }, []string{"sshKey[0]"}},
+		{"linux needs a key", func(r *CreateServerRequest) { r.OS.Slug, r.SSHKey = OSDebian12, []string{} }, []string{"sshKey"}},
+		{"unknown os is not keyless", func(r *CreateServerRequest) { r.OS.Slug, r.SSHKey = "talos-unknown", nil }, []string{"os.slug", "sshKey"}},
 		{"ssh key by stored uuid", func(r *CreateServerRequest) { r.SSHKey = []string{stored.UUID, ExamplePublicKeyECDSA} }, nil},
 		{"ssh key unknown uuid", func(r *CreateServerRequest) {
 			r.SSHKey = []string{ExamplePublicKeyECDSA, "7561c39d-f4df-4c46-b3f1-2ac981271e29"}
