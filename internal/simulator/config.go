@@ -18,10 +18,14 @@ const (
 	DefaultMaxPageSize     = 50
 )
 
-// Default name patterns for the failure and stuck rules.
+// Default name patterns for the failure and stuck rules. The reinstall patterns are matched
+// against the name a reinstall sends; the keep pattern is checked first, so a name containing
+// "fail-reinstall-keep" leaves its server delivered.
 const (
-	DefaultFailNamePattern  = `fail-delivery`
-	DefaultStuckNamePattern = `stuck`
+	DefaultFailNamePattern              = `fail-delivery`
+	DefaultStuckNamePattern             = `stuck`
+	DefaultReinstallFailNamePattern     = `fail-reinstall`
+	DefaultReinstallFailKeepNamePattern = `fail-reinstall-keep`
 )
 
 // Config configures a Simulator. The zero value is usable: every zero field gets the default
@@ -50,8 +54,17 @@ type Config struct {
 	// Default `fail-delivery`. To disable, use a pattern that never matches, e.g. `[^\s\S]`.
 	FailNamePattern *regexp.Regexp
 	// StuckNamePattern selects servers, by name, that never leave "provisioning". It wins over
-	// FailNamePattern. Default `stuck`.
+	// FailNamePattern. It applies to reinstalls too (by the name the reinstall sends): their
+	// command stays "running". Default `stuck`.
 	StuckNamePattern *regexp.Regexp
+	// ReinstallFailNamePattern selects reinstalls, by the name they send, whose command ends
+	// "failed" and whose server ends "failed" with ReinstallFailureMessage. Default
+	// `fail-reinstall`.
+	ReinstallFailNamePattern *regexp.Regexp
+	// ReinstallFailKeepNamePattern selects reinstalls whose command ends "failed" while the
+	// server goes back to "delivered" with ReinstallFailureMessage. It is checked before
+	// ReinstallFailNamePattern. Default `fail-reinstall-keep`.
+	ReinstallFailKeepNamePattern *regexp.Regexp
 	// Latency delays every request before it is handled, to surface client timeouts.
 	// SetLatency changes it at runtime.
 	Latency time.Duration
@@ -88,6 +101,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.StuckNamePattern == nil {
 		c.StuckNamePattern = regexp.MustCompile(DefaultStuckNamePattern)
+	}
+	if c.ReinstallFailNamePattern == nil {
+		c.ReinstallFailNamePattern = regexp.MustCompile(DefaultReinstallFailNamePattern)
+	}
+	if c.ReinstallFailKeepNamePattern == nil {
+		c.ReinstallFailKeepNamePattern = regexp.MustCompile(DefaultReinstallFailKeepNamePattern)
 	}
 	if c.Latency < 0 {
 		c.Latency = 0

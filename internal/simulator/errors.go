@@ -9,7 +9,8 @@ import (
 // (entity not found); the others are the simulator's own, kept stable so tests can assert on
 // them.
 const (
-	// ErrCodeNotFound: the addressed server, SSH key, location or tag does not exist (404).
+	// ErrCodeNotFound: the addressed server, SSH key, location or tag does not exist, or a
+	// root password is not available (404).
 	ErrCodeNotFound = 10001
 	// ErrCodeInvalidCredentials: PRIVATE-TOKEN missing or wrong (403).
 	ErrCodeInvalidCredentials = 10002

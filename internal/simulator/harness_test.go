@@ -175,3 +175,34 @@ func (h *harness) seed(req CreateServerRequest) ServerSnapshot {
 	}
 	return snap
 }
+
+// validReinstall is a reinstall request that passes every rule.
+func validReinstall(name string) ReinstallServerRequest {
+	return ReinstallServerRequest{
+		Name:   name,
+		OS:     OSRequest{Slug: OSDebian12},
+		SSHKey: []string{ExamplePublicKeyECDSA},
+	}
+}
+
+func (h *harness) patch(uuid string, body any) reply {
+	h.t.Helper()
+	return h.do(http.MethodPatch, "/v3/flexMetal/servers/"+uuid, body)
+}
+
+// delivered creates a server and moves the clock until it is delivered.
+func (h *harness) delivered(req CreateServerRequest) ServerResponse {
+	h.t.Helper()
+	s := h.create(req)
+	h.clock.Advance(9 * testStep)
+	got := h.get(s.UUID).expect(h.t, http.StatusOK).server(h.t)
+	if got.Status != StatusDelivered {
+		h.t.Fatalf("precondition: server is %q, want delivered", got.Status)
+	}
+	return got
+}
+
+func (h *harness) commands(uuid string, opts ...opt) []CommandResponse {
+	h.t.Helper()
+	return decode[[]CommandResponse](h.t, h.do(http.MethodGet, "/v3/flexMetal/servers/"+uuid+"/commands?type="+CommandTypeUpdateServer, nil, opts...).expect(h.t, http.StatusOK))
+}

@@ -166,3 +166,91 @@ func (s *Simulator) ForceStatus(uuid, status, message string) error {
 func isZeroOS(o OSRequest) bool {
 	return o.Slug == "" && o.IPXEScriptURL == "" && len(o.KernelParams) == 0 && len(o.Partitions) == 0
 }
+
+// ReinstallSnapshot is one accepted reinstall (PATCH) as seen by Go code: what the request
+// carried, including what the API never echoes back, and its command's state now.
+type ReinstallSnapshot struct {
+	// CommandUUID is the uuid of its update-server command.
+	CommandUUID string
+	// Name, OS, SSHKeys and PostInstallScript are the request's, as sent.
+	Name              string
+	OS                OSRequest
+	SSHKeys           []string
+	PostInstallScript string
+	// RequestedAt is when the simulator accepted it; UpdatedAt when its command last changed
+	// state.
+	RequestedAt, UpdatedAt time.Time
+	// State is the command's state: one of the Command constants.
+	State string
+}
+
+func (s *Simulator) reinstallSnapshot(ri *reinstall, now time.Time) ReinstallSnapshot {
+	p := s.reinstallAt(ri, now)
+	return ReinstallSnapshot{
+		CommandUUID:       ri.commandUUID,
+		Name:              ri.req.Name,
+		OS:                ri.req.OS.clone(),
+		SSHKeys:           slices.Clone(ri.req.SSHKey),
+		PostInstallScript: ri.req.PostInstallScript,
+		RequestedAt:       ri.at,
+		UpdatedAt:         p.updatedAt,
+		State:             p.command,
+	}
+}
+
+// Reinstalls returns the reinstalls accepted for a server, oldest first: empty when there
+// were none or the server does not exist. A server past retention still answers, so a test
+// can check what a failed reinstall was sent.
+func (s *Simulator) Reinstalls(uuid string) []ReinstallSnapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	out := []ReinstallSnapshot{}
+	if sv, ok := s.servers[uuid]; ok {
+		for _, ri := range sv.reinstalls {
+			out = append(out, s.reinstallSnapshot(ri, now))
+		}
+	}
+	return out
+}
+
+// LastReinstall returns the most recent reinstall accepted for a server, or false if there was
+// none.
+func (s *Simulator) LastReinstall(uuid string) (ReinstallSnapshot, bool) {
+	all := s.Reinstalls(uuid)
+	if len(all) == 0 {
+		return ReinstallSnapshot{}, false
+	}
+	return all[len(all)-1], true
+}
+
+// ReinstallServer reinstalls a server without HTTP, as PATCH /v3/flexMetal/servers/{uuid}
+// would, with the same validation and state rule. An empty Name keeps the server's name and a
+// zero OS counts as a missing os object. The error is an *APIError. It is not counted by
+// CountPatches.
+func (s *Simulator) ReinstallServer(uuid string, req ReinstallServerRequest) (ServerSnapshot, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	sv, err := s.lookup(uuid, now)
+	if err != nil {
+		return ServerSnapshot{}, err
+	}
+	if err := s.reinstall(sv, req, req.Name != "", !isZeroOS(req.OS), now); err != nil {
+		return ServerSnapshot{}, err
+	}
+	return s.snapshot(sv, now), nil
+}
+
+// RootPassword returns the root password of a server's current installation, whether or not
+// the API would still hand it out, or false if the server does not exist or its operating
+// system is not Windows. Each installation, reinstalls included, gets a new random one.
+func (s *Simulator) RootPassword(uuid string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sv, ok := s.servers[uuid]
+	if !ok || sv.rootPassword == "" {
+		return "", false
+	}
+	return sv.rootPassword, true
+}

@@ -95,7 +95,9 @@ func (s *Simulator) stateAt(sv *server, now time.Time) state {
 	return state{status: StatusReleased, message: StatusMessageOK, deliveredAt: base.deliveredAt, releasedAt: &done, terminalAt: &done}
 }
 
-// progressAt is the delivery lifecycle alone, ignoring release.
+// progressAt is the delivery lifecycle alone, ignoring release: a forced status, else the
+// latest reinstall, else the delivery that began at creation. A reinstall clears the pin, so a
+// pin present is always the newer of the two.
 func (s *Simulator) progressAt(sv *server, at time.Time) state {
 	if p := sv.pin; p != nil {
 		st := state{status: p.status, message: p.message, deliveredAt: p.deliveredAt, network: p.network}
@@ -106,6 +108,9 @@ func (s *Simulator) progressAt(sv *server, at time.Time) state {
 			st.releasedAt = &p.at
 		}
 		return st
+	}
+	if ri := sv.latestReinstall(at); ri != nil {
+		return s.reinstallAt(ri, at).server
 	}
 	step := stepDelivered
 	if d := s.cfg.StepDuration; d > 0 {
@@ -144,6 +149,7 @@ func (s *Simulator) startRelease(sv *server, now time.Time) error {
 	case StatusReleased:
 		return invalidState("server is already released")
 	}
+	s.interruptReinstall(sv, now)
 	sv.releaseStartedAt = &now
 	return nil
 }
@@ -169,6 +175,7 @@ func (s *Simulator) forceStatus(sv *server, status, message string, now time.Tim
 	if status == StatusReleased {
 		p.network = false
 	}
+	s.interruptReinstall(sv, now)
 	sv.pin = p
 	sv.releaseStartedAt = nil
 	return nil

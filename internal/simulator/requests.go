@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"net/http"
 	"strings"
 	"time"
 )
@@ -45,6 +46,22 @@ func (s *Simulator) CountRequests(method, pathPrefix string) int {
 	n := 0
 	for _, r := range s.requests {
 		if (method == "" || strings.EqualFold(method, r.Method)) && strings.HasPrefix(r.Path, pathPrefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// CountPatches counts the PATCH requests received for one server, whatever became of them:
+// rejected, failed by an injected fault or dropped, so a test can assert that a client sent
+// exactly one reinstall.
+func (s *Simulator) CountPatches(uuid string) int {
+	path := "/v3/flexMetal/servers/" + uuid
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, r := range s.requests {
+		if r.Method == http.MethodPatch && strings.TrimSuffix(r.Path, "/") == path {
 			n++
 		}
 	}

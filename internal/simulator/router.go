@@ -38,7 +38,14 @@ var routes = []route{
 	}},
 	{segments: split("v3/flexMetal/servers/{uuid}"), methods: map[string]handlerFunc{
 		http.MethodGet:    (*Simulator).getServer,
+		http.MethodPatch:  (*Simulator).reinstallServer,
 		http.MethodDelete: (*Simulator).releaseServer,
+	}},
+	{segments: split("v3/flexMetal/servers/{uuid}/commands"), methods: map[string]handlerFunc{
+		http.MethodGet: (*Simulator).listCommands,
+	}},
+	{segments: split("v3/flexMetal/servers/{uuid}/rootPassword"), methods: map[string]handlerFunc{
+		http.MethodGet: (*Simulator).getRootPassword,
 	}},
 	{segments: split("v3/flexMetal/servers/{uuid}/tag/{tag}"), methods: map[string]handlerFunc{
 		http.MethodPost:   (*Simulator).addTag,

@@ -15,6 +15,9 @@ func TestAuth_WrongOrMissingKeyIs403Everywhere(t *testing.T) {
 		{http.MethodGet, "/v3/flexMetal/servers"},
 		{http.MethodPost, "/v3/flexMetal/servers"},
 		{http.MethodDelete, "/v3/flexMetal/servers/x"},
+		{http.MethodPatch, "/v3/flexMetal/servers/x"},
+		{http.MethodGet, "/v3/flexMetal/servers/x/commands"},
+		{http.MethodGet, "/v3/flexMetal/servers/x/rootPassword"},
 		{http.MethodGet, "/no/such/route"},
 	}
 	for _, p := range paths {
@@ -41,7 +44,8 @@ func TestRouting_UnknownRouteAndWrongMethod(t *testing.T) {
 		{http.MethodGet, "/v2/flexMetal/servers", http.StatusNotFound, ErrCodeRouteNotFound, ""},
 		{http.MethodGet, "/v3/flexMetal/servers/x/tag", http.StatusNotFound, ErrCodeRouteNotFound, ""},
 		{http.MethodPut, "/v3/flexMetal/servers", http.StatusMethodNotAllowed, ErrCodeMethodNotAllowed, "GET, POST"},
-		{http.MethodPatch, "/v3/flexMetal/servers/x", http.StatusMethodNotAllowed, ErrCodeMethodNotAllowed, "DELETE, GET"},
+		{http.MethodPut, "/v3/flexMetal/servers/x", http.StatusMethodNotAllowed, ErrCodeMethodNotAllowed, "DELETE, GET, PATCH"},
+		{http.MethodPost, "/v3/flexMetal/servers/x/commands", http.StatusMethodNotAllowed, ErrCodeMethodNotAllowed, "GET"},
 		{http.MethodGet, "/v3/flexMetal/servers/x/tag/y", http.StatusMethodNotAllowed, ErrCodeMethodNotAllowed, "DELETE, POST"},
 		{http.MethodPost, "/v3/flexMetal/location", http.StatusMethodNotAllowed, ErrCodeMethodNotAllowed, "GET"},
 	}

@@ -65,6 +65,10 @@ type server struct {
 	fails, stuck      bool
 	pin               *pin
 	releaseStartedAt  *time.Time
+	// reinstalls are the accepted PATCHes, oldest first.
+	reinstalls []*reinstall
+	// rootPassword is the current installation's, "" unless its os is Windows.
+	rootPassword string
 }
 
 // create stores a validated request. Caller holds s.mu.
@@ -87,6 +91,7 @@ func (s *Simulator) create(req CreateServerRequest, osGiven bool, now time.Time)
 		ips:               s.allocateIPs(),
 		stuck:             s.stuckRE.MatchString(req.Name),
 		fails:             s.failRE.MatchString(req.Name),
+		rootPassword:      s.newRootPassword(req.OS.Slug),
 	}
 	if req.ContractID != nil {
 		sv.contractID = *req.ContractID
@@ -213,16 +218,20 @@ func (s *Simulator) createServer(c *call) response {
 	if err := decodeJSON(c.body, &req, true); err != nil {
 		return errorResponse(err)
 	}
-	var presence struct {
-		OS json.RawMessage `json:"os"`
-	}
-	_ = json.Unmarshal(c.body, &presence)
-	osGiven := len(presence.OS) > 0 && string(presence.OS) != "null"
-	sv, err := s.create(req, osGiven, c.now)
+	sv, err := s.create(req, present(c.body, "os"), c.now)
 	if err != nil {
 		return errorResponse(err)
 	}
 	return one(s.wire(sv, c.now))
+}
+
+// present reports whether a decoded body had a non-null value for a top-level property,
+// which a value-typed field cannot tell.
+func present(body []byte, property string) bool {
+	var fields map[string]json.RawMessage
+	_ = json.Unmarshal(body, &fields)
+	v, ok := fields[property]
+	return ok && string(v) != "null"
 }
 
 func (s *Simulator) getServer(c *call) response {
