@@ -2,7 +2,9 @@ package simulator
 
 import (
 	"log"
+	"maps"
 	"regexp"
+	"slices"
 	"time"
 )
 
@@ -27,6 +29,10 @@ const (
 	DefaultReinstallFailNamePattern     = `fail-reinstall`
 	DefaultReinstallFailKeepNamePattern = `fail-reinstall-keep`
 )
+
+// DefaultOnDemandQuota is the on-demand quota of every location and instance type that
+// Config.OnDemandQuota does not name: high enough that only tests which set a quota meet it.
+const DefaultOnDemandQuota = 1000
 
 // Config configures a Simulator. The zero value is usable: every zero field gets the default
 // documented on it.
@@ -65,6 +71,14 @@ type Config struct {
 	// server goes back to "delivered" with ReinstallFailureMessage. It is checked before
 	// ReinstallFailNamePattern. Default `fail-reinstall-keep`.
 	ReinstallFailKeepNamePattern *regexp.Regexp
+	// OnDemandQuota caps how many on-demand servers (not failed, not released) the account may
+	// have at once per location and instance type; an order beyond it answers 422. A key with
+	// an empty Location applies to that instance type at every location without an entry of
+	// its own. Pairs it does not name get DefaultOnDemandQuota.
+	OnDemandQuota map[QuotaKey]int
+	// CapacityCommits are the account's committed capacity pools. Orders fill them first; see
+	// the package documentation. Empty by default, when contract ids are stored unchecked.
+	CapacityCommits []CapacityCommit
 	// Latency delays every request before it is handled, to surface client timeouts.
 	// SetLatency changes it at runtime.
 	Latency time.Duration
@@ -108,6 +122,9 @@ func (c Config) withDefaults() Config {
 	if c.ReinstallFailKeepNamePattern == nil {
 		c.ReinstallFailKeepNamePattern = regexp.MustCompile(DefaultReinstallFailKeepNamePattern)
 	}
+	// Copies, so a caller changing its map or slice later cannot race with requests.
+	c.OnDemandQuota = maps.Clone(c.OnDemandQuota)
+	c.CapacityCommits = slices.Clone(c.CapacityCommits)
 	if c.Latency < 0 {
 		c.Latency = 0
 	}

@@ -24,6 +24,11 @@ const (
 	ErrCodeInvalidState = 20002
 	// ErrCodeBadRequest: malformed JSON body or RANGED-DATA header (400).
 	ErrCodeBadRequest = 20003
+	// ErrCodeConflict: the entity to create, or the new name of one, already exists (409).
+	ErrCodeConflict = 20004
+	// ErrCodeQuotaExceeded: the order does not fit the on-demand quota or the committed
+	// capacity (422).
+	ErrCodeQuotaExceeded = 20005
 	// ErrCodeRateLimited: an injected rate limit (429).
 	ErrCodeRateLimited = 42900
 	// ErrCodeInternal: an injected status fault, whatever its HTTP status.
@@ -62,6 +67,8 @@ var (
 	ErrNotFound     = &APIError{Status: http.StatusNotFound, Code: ErrCodeNotFound, Message: "Entity not found"}
 	ErrValidation   = &APIError{Status: http.StatusUnprocessableEntity, Code: ErrCodeValidation, Message: "Validation failed"}
 	ErrInvalidState = &APIError{Status: http.StatusUnprocessableEntity, Code: ErrCodeInvalidState, Message: "Invalid state"}
+	ErrConflict     = &APIError{Status: http.StatusConflict, Code: ErrCodeConflict, Message: "Conflict"}
+	ErrQuota        = &APIError{Status: http.StatusUnprocessableEntity, Code: ErrCodeQuotaExceeded, Message: "Quota exceeded"}
 )
 
 // Error formats the message with its property details, so a failed seed in a test explains

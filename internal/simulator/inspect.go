@@ -145,6 +145,7 @@ func (s *Simulator) SetServerTags(uuid string, tags []string) error {
 		return err
 	}
 	sv.tags = deduped
+	s.registerTags(deduped)
 	return nil
 }
 
@@ -253,4 +254,20 @@ func (s *Simulator) RootPassword(uuid string) (string, bool) {
 		return "", false
 	}
 	return sv.rootPassword, true
+}
+
+// Tags returns the account's tags by name with the number of servers carrying each, as
+// GET /v3/flexMetal/tags lists them.
+func (s *Simulator) Tags() []Tag {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Tag{}, s.sortedTags(s.now())...)
+}
+
+// CreateTag adds a tag to the account, as POST /v3/flexMetal/tags would: ErrValidation for a
+// malformed name, ErrConflict if it exists.
+func (s *Simulator) CreateTag(tag string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.createTag(tag)
 }

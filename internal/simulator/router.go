@@ -51,6 +51,24 @@ var routes = []route{
 		http.MethodPost:   (*Simulator).addTag,
 		http.MethodDelete: (*Simulator).removeTag,
 	}},
+	{segments: split("v3/flexMetal/tags"), methods: map[string]handlerFunc{
+		http.MethodGet:  (*Simulator).listTags,
+		http.MethodPost: (*Simulator).postTag,
+	}},
+	{segments: split("v3/flexMetal/tags/{tag}"), methods: map[string]handlerFunc{
+		http.MethodGet:    (*Simulator).getTag,
+		http.MethodPut:    (*Simulator).renameTag,
+		http.MethodDelete: (*Simulator).deleteTag,
+	}},
+	{segments: split("v3/flexMetal/quota/usage"), methods: map[string]handlerFunc{
+		http.MethodGet: (*Simulator).getQuotaUsage,
+	}},
+	{segments: split("v3/flexMetal/capacity/commit"), methods: map[string]handlerFunc{
+		http.MethodGet: (*Simulator).getCapacityCommits,
+	}},
+	{segments: split("v3/flexMetal/usage"), methods: map[string]handlerFunc{
+		http.MethodGet: (*Simulator).getUsage,
+	}},
 }
 
 func split(path string) []string { return strings.Split(path, "/") }

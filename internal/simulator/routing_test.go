@@ -18,6 +18,12 @@ func TestAuth_WrongOrMissingKeyIs403Everywhere(t *testing.T) {
 		{http.MethodPatch, "/v3/flexMetal/servers/x"},
 		{http.MethodGet, "/v3/flexMetal/servers/x/commands"},
 		{http.MethodGet, "/v3/flexMetal/servers/x/rootPassword"},
+		{http.MethodGet, "/v3/flexMetal/tags"},
+		{http.MethodPost, "/v3/flexMetal/tags"},
+		{http.MethodPut, "/v3/flexMetal/tags/x"},
+		{http.MethodGet, "/v3/flexMetal/quota/usage"},
+		{http.MethodGet, "/v3/flexMetal/capacity/commit"},
+		{http.MethodGet, "/v3/flexMetal/usage"},
 		{http.MethodGet, "/no/such/route"},
 	}
 	for _, p := range paths {
@@ -46,6 +52,8 @@ func TestRouting_UnknownRouteAndWrongMethod(t *testing.T) {
 		{http.MethodPut, "/v3/flexMetal/servers", http.StatusMethodNotAllowed, ErrCodeMethodNotAllowed, "GET, POST"},
 		{http.MethodPut, "/v3/flexMetal/servers/x", http.StatusMethodNotAllowed, ErrCodeMethodNotAllowed, "DELETE, GET, PATCH"},
 		{http.MethodPost, "/v3/flexMetal/servers/x/commands", http.StatusMethodNotAllowed, ErrCodeMethodNotAllowed, "GET"},
+		{http.MethodPatch, "/v3/flexMetal/tags/x", http.StatusMethodNotAllowed, ErrCodeMethodNotAllowed, "DELETE, GET, PUT"},
+		{http.MethodPost, "/v3/flexMetal/quota/usage", http.StatusMethodNotAllowed, ErrCodeMethodNotAllowed, "GET"},
 		{http.MethodGet, "/v3/flexMetal/servers/x/tag/y", http.StatusMethodNotAllowed, ErrCodeMethodNotAllowed, "DELETE, POST"},
 		{http.MethodPost, "/v3/flexMetal/location", http.StatusMethodNotAllowed, ErrCodeMethodNotAllowed, "GET"},
 	}

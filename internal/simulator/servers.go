@@ -60,11 +60,14 @@ type server struct {
 	tags              []string
 	contractID        string
 	overflow          bool
-	createdAt         time.Time
-	ips               []string
-	fails, stuck      bool
-	pin               *pin
-	releaseStartedAt  *time.Time
+	// committed reports whether the server occupies a Config.CapacityCommits pool (the one of
+	// contractID) rather than on-demand quota.
+	committed        bool
+	createdAt        time.Time
+	ips              []string
+	fails, stuck     bool
+	pin              *pin
+	releaseStartedAt *time.Time
 	// reinstalls are the accepted PATCHes, oldest first.
 	reinstalls []*reinstall
 	// rootPassword is the current installation's, "" unless its os is Windows.
@@ -74,6 +77,10 @@ type server struct {
 // create stores a validated request. Caller holds s.mu.
 func (s *Simulator) create(req CreateServerRequest, osGiven bool, now time.Time) (*server, error) {
 	v, err := s.validateCreate(req, osGiven)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := s.place(v.location, v.instanceType, req.ContractID, req.Overflow, now)
 	if err != nil {
 		return nil, err
 	}
@@ -91,12 +98,12 @@ func (s *Simulator) create(req CreateServerRequest, osGiven bool, now time.Time)
 		ips:               s.allocateIPs(),
 		stuck:             s.stuckRE.MatchString(req.Name),
 		fails:             s.failRE.MatchString(req.Name),
+		contractID:        pl.contractID,
+		committed:         pl.committed,
 		rootPassword:      s.newRootPassword(req.OS.Slug),
 	}
-	if req.ContractID != nil {
-		sv.contractID = *req.ContractID
-	}
 	s.servers[sv.uuid] = sv
+	s.registerTags(sv.tags)
 	return sv, nil
 }
 
@@ -267,6 +274,7 @@ func (s *Simulator) addTag(c *call) response {
 			return errorResponse(validationError("tags", "a server has at most %d tags", MaxTags))
 		}
 		sv.tags = append(sv.tags, tag)
+		s.registerTags([]string{tag})
 	}
 	return one(s.wire(sv, c.now))
 }

@@ -45,19 +45,22 @@ type Simulator struct {
 	ipSeq    int
 	uuids    uuidV7Source
 	keySeq   int
+	// accountTags is the account's tag list (GET /v3/flexMetal/tags).
+	accountTags map[string]struct{}
 }
 
 // New returns a simulator with the seeded catalog and no servers or SSH keys.
 func New(cfg Config) *Simulator {
 	cfg = cfg.withDefaults()
 	return &Simulator{
-		cfg:     cfg,
-		catalog: defaultCatalog,
-		latency: cfg.Latency,
-		failRE:  cfg.FailNamePattern,
-		stuckRE: cfg.StuckNamePattern,
-		servers: map[string]*server{},
-		keys:    map[string]*sshKey{},
+		cfg:         cfg,
+		catalog:     defaultCatalog,
+		latency:     cfg.Latency,
+		failRE:      cfg.FailNamePattern,
+		stuckRE:     cfg.StuckNamePattern,
+		servers:     map[string]*server{},
+		keys:        map[string]*sshKey{},
+		accountTags: map[string]struct{}{},
 	}
 }
 

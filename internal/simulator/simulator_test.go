@@ -24,6 +24,8 @@ func TestBareObjects_SingleObjectResponsesAreNotWrapped(t *testing.T) {
 		{"remove tag", http.MethodDelete, "/v3/flexMetal/servers/" + s.UUID + "/tag/x", nil},
 		{"release", http.MethodDelete, "/v3/flexMetal/servers/" + s.UUID, nil},
 		{"create ssh key", http.MethodPost, "/v3/sshKey", CreateSSHKeyRequest{Name: "k", PublicKey: ExamplePublicKeyEd25519}},
+		{"create tag", http.MethodPost, "/v3/flexMetal/tags", TagRequest{Tag: "bare"}},
+		{"get tag", http.MethodGet, "/v3/flexMetal/tags/bare", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
