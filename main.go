@@ -12,18 +12,15 @@ import (
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/provider"
 )
 
-// version and commit are set at build time by goreleaser's ldflags.
-var (
-	version = "dev"
-	commit  = "none"
-)
+// version is set at build time by goreleaser's ldflags.
+var version = "dev"
 
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version, commit), providerserver.ServeOpts{
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: provider.Address,
 		Debug:   debug,
 	})

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
@@ -91,50 +90,52 @@ func (c *catalog) InstanceTypes(ctx context.Context, locationID int64) ([]flexme
 	return entry.get(func() ([]flexmetal.InstanceType, error) { return c.client.Locations.InstanceTypes(ctx, locationID) })
 }
 
-// LocationByName finds a location by its exact name; ok is false when there is none.
-func (c *catalog) LocationByName(ctx context.Context, name string) (flexmetal.Location, bool, []string, error) {
+// LocationByName finds a location by its exact name. When there is none, ok is false and names
+// lists every location, for a "did you mean" message.
+func (c *catalog) LocationByName(ctx context.Context, name string) (loc flexmetal.Location, ok bool, names []string, err error) {
 	locs, err := c.Locations(ctx)
 	if err != nil {
-		return flexmetal.Location{}, false, nil, err
+		return loc, false, nil, err
 	}
-	names := make([]string, 0, len(locs))
-	for _, l := range locs {
-		if l.Name == name {
-			return l, true, nil, nil
-		}
-		names = append(names, l.Name)
-	}
-	sort.Strings(names)
-	return flexmetal.Location{}, false, names, nil
+	loc, ok, names = findByKey(locs, name, func(l flexmetal.Location) string { return l.Name }, nil)
+	return loc, ok, names, nil
 }
 
-// suggest orders choices with the closest to want first, so an error can name the likely fix.
-func suggest(want string, choices []string) []string {
-	out := append([]string{}, choices...)
-	w := strings.ToLower(want)
-	sort.SliceStable(out, func(i, j int) bool {
-		return levenshtein(w, strings.ToLower(out[i])) < levenshtein(w, strings.ToLower(out[j]))
-	})
-	return out
+// InstanceTypeByName finds an instance type offered at a location by its exact name. When there
+// is none, ok is false and names lists those offered there.
+func (c *catalog) InstanceTypeByName(ctx context.Context, loc flexmetal.Location, name string) (it flexmetal.InstanceType, ok bool, names []string, err error) {
+	its, err := c.InstanceTypes(ctx, loc.ID)
+	if err != nil {
+		return it, false, nil, err
+	}
+	it, ok, names = findByKey(its, name, func(it flexmetal.InstanceType) string { return it.Name }, nil)
+	return it, ok, names, nil
 }
 
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+// OperatingSystemBySlug finds an operating system by its slug, orderable or not. When there is
+// none, ok is false and slugs lists the orderable ones.
+func (c *catalog) OperatingSystemBySlug(ctx context.Context, slug string) (os flexmetal.OperatingSystem, ok bool, slugs []string, err error) {
+	oses, err := c.OperatingSystems(ctx)
+	if err != nil {
+		return os, false, nil, err
 	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+	os, ok, slugs = findByKey(oses, slug, func(o flexmetal.OperatingSystem) string { return o.Slug }, flexmetal.OperatingSystem.Orderable)
+	return os, ok, slugs, nil
+}
+
+// findByKey returns the item whose key is want. When there is none, it returns the sorted keys of
+// the items that suggest accepts (all when suggest is nil), for a "did you mean" message.
+func findByKey[T any](items []T, want string, key func(T) string, suggestable func(T) bool) (T, bool, []string) {
+	var keys []string
+	for _, item := range items {
+		if key(item) == want {
+			return item, true, nil
 		}
-		prev, cur = cur, prev
+		if suggestable == nil || suggestable(item) {
+			keys = append(keys, key(item))
+		}
 	}
-	return prev[len(rb)]
+	sort.Strings(keys)
+	var zero T
+	return zero, false, keys
 }

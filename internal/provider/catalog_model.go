@@ -2,12 +2,8 @@ package provider
 
 import (
 	"cmp"
-	"context"
-	"slices"
 	"strconv"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
@@ -24,16 +20,6 @@ type locationModel struct {
 	CountryShortName types.String `tfsdk:"country_short_name"`
 }
 
-var locationAttrTypes = map[string]attr.Type{
-	"id":                 types.Int64Type,
-	"name":               types.StringType,
-	"short_name":         types.StringType,
-	"display_name":       types.StringType,
-	"country_id":         types.Int64Type,
-	"country_name":       types.StringType,
-	"country_short_name": types.StringType,
-}
-
 func newLocationModel(l flexmetal.Location) locationModel {
 	return locationModel{
 		ID:               types.Int64Value(l.ID),
@@ -46,10 +32,10 @@ func newLocationModel(l flexmetal.Location) locationModel {
 	}
 }
 
-// locationsValue maps locations to the list attribute, sorted by name so the output does not
-// depend on the API's order. It also returns the ids the data source's id is built from.
-func locationsValue(ctx context.Context, locs []flexmetal.Location) (types.List, []string, diag.Diagnostics) {
-	return catalogListValue(ctx, locs, func(l flexmetal.Location) (string, int64) { return l.Name, l.ID }, newLocationModel, locationAttrTypes)
+// locationModels maps locations for the list attribute, sorted by name (then id), and returns
+// their ids.
+func locationModels(locs []flexmetal.Location) ([]locationModel, []string) {
+	return catalogItems(locs, func(l flexmetal.Location) (string, int64) { return l.Name, l.ID }, newLocationModel)
 }
 
 // instanceTypeModel is one element of flexmetal_instance_types.instance_types.
@@ -63,18 +49,6 @@ type instanceTypeModel struct {
 	Storage        types.Int64  `tfsdk:"storage"`
 	StorageType    types.String `tfsdk:"storage_type"`
 	GenerationName types.String `tfsdk:"generation_name"`
-}
-
-var instanceTypeAttrTypes = map[string]attr.Type{
-	"id":              types.Int64Type,
-	"name":            types.StringType,
-	"sockets":         types.Int64Type,
-	"cores":           types.Int64Type,
-	"memory":          types.Int64Type,
-	"memory_type":     types.StringType,
-	"storage":         types.Int64Type,
-	"storage_type":    types.StringType,
-	"generation_name": types.StringType,
 }
 
 func newInstanceTypeModel(it flexmetal.InstanceType) instanceTypeModel {
@@ -91,9 +65,10 @@ func newInstanceTypeModel(it flexmetal.InstanceType) instanceTypeModel {
 	}
 }
 
-// instanceTypesValue maps instance types to the list attribute, sorted by name.
-func instanceTypesValue(ctx context.Context, its []flexmetal.InstanceType) (types.List, []string, diag.Diagnostics) {
-	return catalogListValue(ctx, its, func(it flexmetal.InstanceType) (string, int64) { return it.Name, it.ID }, newInstanceTypeModel, instanceTypeAttrTypes)
+// instanceTypeModels maps instance types for the list attribute, sorted by name (then id), and
+// returns their ids.
+func instanceTypeModels(its []flexmetal.InstanceType) ([]instanceTypeModel, []string) {
+	return catalogItems(its, func(it flexmetal.InstanceType) (string, int64) { return it.Name, it.ID }, newInstanceTypeModel)
 }
 
 // operatingSystemModel is one element of flexmetal_operating_systems.operating_systems.
@@ -104,15 +79,6 @@ type operatingSystemModel struct {
 	OSGroup               types.Int64  `tfsdk:"os_group"`
 	Active                types.Bool   `tfsdk:"active"`
 	AvailableForFlexMetal types.Bool   `tfsdk:"available_for_flexmetal"`
-}
-
-var operatingSystemAttrTypes = map[string]attr.Type{
-	"id":                      types.Int64Type,
-	"name":                    types.StringType,
-	"slug":                    types.StringType,
-	"os_group":                types.Int64Type,
-	"active":                  types.BoolType,
-	"available_for_flexmetal": types.BoolType,
 }
 
 func newOperatingSystemModel(o flexmetal.OperatingSystem) operatingSystemModel {
@@ -126,34 +92,27 @@ func newOperatingSystemModel(o flexmetal.OperatingSystem) operatingSystemModel {
 	}
 }
 
-// operatingSystemsValue maps operating systems to the list attribute, sorted by slug. Unless
-// includeUnavailable is set, only those orderable with a FlexMetal server are kept.
-func operatingSystemsValue(ctx context.Context, oses []flexmetal.OperatingSystem, includeUnavailable bool) (types.List, []string, diag.Diagnostics) {
+// operatingSystemModels maps operating systems for the list attribute, sorted by slug (then id),
+// and returns their ids. Unless includeUnavailable is set, only those orderable with a FlexMetal
+// server are kept.
+func operatingSystemModels(oses []flexmetal.OperatingSystem, includeUnavailable bool) ([]operatingSystemModel, []string) {
 	kept := make([]flexmetal.OperatingSystem, 0, len(oses))
 	for _, o := range oses {
 		if includeUnavailable || o.Orderable() {
 			kept = append(kept, o)
 		}
 	}
-	return catalogListValue(ctx, kept, func(o flexmetal.OperatingSystem) (string, int64) { return o.Slug, o.ID }, newOperatingSystemModel, operatingSystemAttrTypes)
+	return catalogItems(kept, func(o flexmetal.OperatingSystem) (string, int64) { return o.Slug, o.ID }, newOperatingSystemModel)
 }
 
-// catalogListValue maps catalog items to a list attribute, ordered by key (then id) so the
-// output does not depend on the API's order, and returns the item ids the data source's id is
-// built from.
-func catalogListValue[T, M any](ctx context.Context, items []T, key func(T) (string, int64), toModel func(T) M, attrTypes map[string]attr.Type) (types.List, []string, diag.Diagnostics) {
-	sorted := slices.SortedFunc(slices.Values(items), func(a, b T) int {
+// catalogItems orders catalog items by key, then numeric id, for listItems.
+func catalogItems[T, M any](items []T, key func(T) (string, int64), toModel func(T) M) ([]M, []string) {
+	return listItems(items, func(a, b T) int {
 		ka, ia := key(a)
 		kb, ib := key(b)
 		return cmp.Or(cmp.Compare(ka, kb), cmp.Compare(ia, ib))
-	})
-	models := make([]M, len(sorted))
-	ids := make([]string, len(sorted))
-	for i, item := range sorted {
-		models[i] = toModel(item)
+	}, func(item T) string {
 		_, id := key(item)
-		ids[i] = strconv.FormatInt(id, 10)
-	}
-	list, diags := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: attrTypes}, models)
-	return list, ids, diags
+		return strconv.FormatInt(id, 10)
+	}, toModel)
 }

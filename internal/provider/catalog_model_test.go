@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"slices"
 	"testing"
 
@@ -26,8 +25,7 @@ func TestNewLocationModel(t *testing.T) {
 	}
 }
 
-func TestLocationsValue(t *testing.T) {
-	ctx := context.Background()
+func TestLocationModels(t *testing.T) {
 	cases := []struct {
 		name      string
 		in        []flexmetal.Location
@@ -41,14 +39,7 @@ func TestLocationsValue(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			list, ids, diags := locationsValue(ctx, c.in)
-			if diags.HasError() {
-				t.Fatal(diags)
-			}
-			var models []locationModel
-			if d := list.ElementsAs(ctx, &models, false); d.HasError() {
-				t.Fatal(d)
-			}
+			models, ids := locationModels(c.in)
 			names := []string{}
 			for _, m := range models {
 				names = append(names, m.Name.ValueString())
@@ -78,16 +69,8 @@ func TestNewInstanceTypeModel(t *testing.T) {
 	}
 }
 
-func TestInstanceTypesValueSortsByName(t *testing.T) {
-	ctx := context.Background()
-	list, ids, diags := instanceTypesValue(ctx, []flexmetal.InstanceType{{ID: 131, Name: "bm9.hmm.32"}, {ID: 129, Name: "bm7.std.8"}, {ID: 130, Name: "bm8.std.32"}})
-	if diags.HasError() {
-		t.Fatal(diags)
-	}
-	var models []instanceTypeModel
-	if d := list.ElementsAs(ctx, &models, false); d.HasError() {
-		t.Fatal(d)
-	}
+func TestInstanceTypeModelsSortsByName(t *testing.T) {
+	models, ids := instanceTypeModels([]flexmetal.InstanceType{{ID: 131, Name: "bm9.hmm.32"}, {ID: 129, Name: "bm7.std.8"}, {ID: 130, Name: "bm8.std.32"}})
 	if len(models) != 3 || models[0].Name.ValueString() != "bm7.std.8" || models[2].Name.ValueString() != "bm9.hmm.32" {
 		t.Errorf("models = %+v, want sorted by name", models)
 	}
@@ -96,8 +79,7 @@ func TestInstanceTypesValueSortsByName(t *testing.T) {
 	}
 }
 
-func TestOperatingSystemsValue(t *testing.T) {
-	ctx := context.Background()
+func TestOperatingSystemModels(t *testing.T) {
 	oses := []flexmetal.OperatingSystem{
 		{ID: 302, Name: "Ubuntu 24.04 LTS", Slug: "ubuntu-2404-lts", OSGroup: 2, Active: true, AvailableForFlexMetal: true},
 		{ID: 120, Name: "CentOS 7", Slug: "centos-7", OSGroup: 2, Active: false, AvailableForFlexMetal: true},
@@ -114,14 +96,7 @@ func TestOperatingSystemsValue(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			list, ids, diags := operatingSystemsValue(ctx, oses, c.includeUnavailable)
-			if diags.HasError() {
-				t.Fatal(diags)
-			}
-			var models []operatingSystemModel
-			if d := list.ElementsAs(ctx, &models, false); d.HasError() {
-				t.Fatal(d)
-			}
+			models, ids := operatingSystemModels(oses, c.includeUnavailable)
 			var slugs []string
 			for _, m := range models {
 				slugs = append(slugs, m.Slug.ValueString())

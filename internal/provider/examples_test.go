@@ -1,16 +1,14 @@
 package provider
 
 import (
-	"bytes"
-	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/tfrun"
 	fwdatasource "github.com/hashicorp/terraform-plugin-framework/datasource"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 )
@@ -45,8 +43,14 @@ provider "flexmetal" {}
 func TestExamples_formattedAndValid(t *testing.T) {
 	accPreCheck(t)
 	root := examplesRepoRoot(t)
-	tf := examplesTerraformCLI(t)
-	cliConfig := examplesCLIConfig(t, root, examplesProviderHost(t, tf))
+	tf, err := tfrun.Binary()
+	if err != nil {
+		t.Fatalf("no terraform binary: %v", err)
+	}
+	providerDir, err := tfrun.BuildProvider(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	for _, dir := range exampleDirs(t, filepath.Join(root, "examples")) {
 		t.Run(dir.name, func(t *testing.T) {
@@ -60,17 +64,21 @@ func TestExamples_formattedAndValid(t *testing.T) {
 				t.Errorf("%s is a complete configuration but does not declare required_providers { flexmetal = { source = \"flexmetal/flexmetal\" } }", dir.name)
 			}
 
-			if out, err := runExamplesTF(t, tf, cliConfig, dir.path, "fmt", "-check", "-diff", "-no-color"); err != nil {
-				t.Errorf("terraform fmt -check %s: %v; run `make generate` (or terraform fmt -recursive examples/):\n%s", dir.name, err, out)
-			}
-
+			// A copy, so that nothing the CLI writes lands in examples/.
 			work := t.TempDir()
 			copyExampleTFFiles(t, dir.path, work)
+			ws, err := tfrun.NewWorkspace(tf, work, providerDir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ws.Run(t.Context(), "fmt", "-check", "-diff", "-no-color"); err != nil {
+				t.Errorf("%v\nrun `make generate` (or terraform fmt -recursive examples/) to format %s", err, dir.name)
+			}
 			if dir.snippet {
 				writeExampleFile(t, filepath.Join(work, "zz_provider_for_validate.tf"), snippetProviderConfig)
 			}
-			if out, err := runExamplesTF(t, tf, cliConfig, work, "validate", "-no-color"); err != nil {
-				t.Errorf("terraform validate %s: %v\n%s", dir.name, err, out)
+			if _, err := ws.Run(t.Context(), "validate", "-no-color"); err != nil {
+				t.Errorf("validate %s: %v", dir.name, err)
 			}
 		})
 	}
@@ -82,7 +90,7 @@ func TestExamples_formattedAndValid(t *testing.T) {
 func TestExamples_coverEveryType(t *testing.T) {
 	ctx := t.Context()
 	examples := filepath.Join(examplesRepoRoot(t), "examples")
-	p := New("test", "")()
+	p := New("test")()
 
 	var resources, dataSources []string
 	for _, newResource := range p.Resources(ctx) {
@@ -174,74 +182,6 @@ func examplesRepoRoot(t *testing.T) string {
 		t.Fatalf("module root not found at %s: %v", root, err)
 	}
 	return root
-}
-
-// examplesTerraformCLI is the binary the acceptance tests use: TF_ACC_TERRAFORM_PATH, else terraform on
-// PATH.
-func examplesTerraformCLI(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
-		return p
-	}
-	p, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Fatalf("terraform not found on PATH and TF_ACC_TERRAFORM_PATH is unset: %v", err)
-	}
-	return p
-}
-
-// examplesProviderHost is the registry host that "flexmetal/flexmetal" resolves to for this CLI, which
-// the dev_overrides key must name: registry.opentofu.org for OpenTofu.
-func examplesProviderHost(t *testing.T, tf string) string {
-	t.Helper()
-	if h := os.Getenv("TF_ACC_PROVIDER_HOST"); h != "" {
-		return h
-	}
-	out, err := exec.CommandContext(t.Context(), tf, "version").CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s version: %v\n%s", tf, err, out)
-	}
-	if bytes.HasPrefix(out, []byte("OpenTofu")) {
-		return "registry.opentofu.org"
-	}
-	return "registry.terraform.io"
-}
-
-// examplesCLIConfig builds the provider into a temporary directory and returns a CLI
-// configuration that makes Terraform use it for flexmetal/flexmetal.
-func examplesCLIConfig(t *testing.T, root, host string) string {
-	t.Helper()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	build := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(bin, "terraform-provider-flexmetal"), ".")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	cfg := filepath.Join(dir, "terraformrc")
-	writeExampleFile(t, cfg, fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    %q = %q
-  }
-  direct {}
-}
-`, host+"/flexmetal/flexmetal", bin))
-	return cfg
-}
-
-// runExamplesTF runs the CLI in dir with the given CLI configuration and returns its combined output.
-func runExamplesTF(t *testing.T, tf, cliConfig, dir string, args ...string) (string, error) {
-	t.Helper()
-	cmd := exec.CommandContext(t.Context(), tf, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+cliConfig,
-		"TF_DATA_DIR="+filepath.Join(t.TempDir(), "data"),
-		"TF_IN_AUTOMATION=1",
-		"CHECKPOINT_DISABLE=1",
-	)
-	out, err := cmd.CombinedOutput()
-	return string(out), err
 }
 
 func exampleTFFiles(t *testing.T, dir string) []string {

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -61,4 +62,14 @@ func requireProviderData(data *providerData, typeName string, diags *diag.Diagno
 	diags.AddError("Unconfigured Provider",
 		fmt.Sprintf("%s needs the FlexMetal API, but the provider is not configured. Check that the flexmetal provider block (api_key, base_url) does not depend on values known only after apply, then run the command again.", typeName))
 	return false
+}
+
+// decode starts a handler that needs the API: it checks that the provider is configured, then
+// reads the request's plan, state or config (get) into a new T. ok is false when either failed.
+func decode[T any](ctx context.Context, data *providerData, typeName string, get func(context.Context, any) diag.Diagnostics, diags *diag.Diagnostics) (model T, ok bool) {
+	if !requireProviderData(data, typeName, diags) {
+		return model, false
+	}
+	diags.Append(get(ctx, &model)...)
+	return model, !diags.HasError()
 }

@@ -24,9 +24,9 @@ type instanceTypesDataSource struct {
 func NewInstanceTypesDataSource() datasource.DataSource { return &instanceTypesDataSource{} }
 
 type instanceTypesDataSourceModel struct {
-	ID            types.String `tfsdk:"id"`
-	Location      types.String `tfsdk:"location"`
-	InstanceTypes types.List   `tfsdk:"instance_types"`
+	ID            types.String        `tfsdk:"id"`
+	Location      types.String        `tfsdk:"location"`
+	InstanceTypes []instanceTypeModel `tfsdk:"instance_types"`
 }
 
 func (d *instanceTypesDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -70,12 +70,8 @@ func (d *instanceTypesDataSource) Schema(_ context.Context, _ datasource.SchemaR
 }
 
 func (d *instanceTypesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !requireProviderData(d.data, instanceTypesTypeName, &resp.Diagnostics) {
-		return
-	}
-	var cfg instanceTypesDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	cfg, ok := decode[instanceTypesDataSourceModel](ctx, d.data, instanceTypesTypeName, req.Config.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	name := cfg.Location.ValueString()
@@ -96,12 +92,8 @@ func (d *instanceTypesDataSource) Read(ctx context.Context, req datasource.ReadR
 			fmt.Sprintf("Listing the instance types of %q failed.\n\n%s", loc.Name, apiErrorDetail(err)))
 		return
 	}
-	list, ids, diags := instanceTypesValue(ctx, its)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	models, ids := instanceTypeModels(its)
 	cfg.ID = types.StringValue(listID(map[string]string{"location": loc.Name}, ids))
-	cfg.InstanceTypes = list
+	cfg.InstanceTypes = models
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

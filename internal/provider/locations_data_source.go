@@ -20,8 +20,8 @@ type locationsDataSource struct {
 func NewLocationsDataSource() datasource.DataSource { return &locationsDataSource{} }
 
 type locationsDataSourceModel struct {
-	ID        types.String `tfsdk:"id"`
-	Locations types.List   `tfsdk:"locations"`
+	ID        types.String    `tfsdk:"id"`
+	Locations []locationModel `tfsdk:"locations"`
 }
 
 func (d *locationsDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -66,11 +66,7 @@ func (d *locationsDataSource) Read(ctx context.Context, _ datasource.ReadRequest
 		resp.Diagnostics.AddError("Unable to Read FlexMetal Locations", "Listing the FlexMetal locations failed.\n\n"+apiErrorDetail(err))
 		return
 	}
-	list, ids, diags := locationsValue(ctx, locs)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	state := locationsDataSourceModel{ID: types.StringValue(listID(nil, ids)), Locations: list}
+	models, ids := locationModels(locs)
+	state := locationsDataSourceModel{ID: types.StringValue(listID(nil, ids)), Locations: models}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

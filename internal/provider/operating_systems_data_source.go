@@ -21,9 +21,9 @@ type operatingSystemsDataSource struct {
 func NewOperatingSystemsDataSource() datasource.DataSource { return &operatingSystemsDataSource{} }
 
 type operatingSystemsDataSourceModel struct {
-	ID                 types.String `tfsdk:"id"`
-	IncludeUnavailable types.Bool   `tfsdk:"include_unavailable"`
-	OperatingSystems   types.List   `tfsdk:"operating_systems"`
+	ID                 types.String           `tfsdk:"id"`
+	IncludeUnavailable types.Bool             `tfsdk:"include_unavailable"`
+	OperatingSystems   []operatingSystemModel `tfsdk:"operating_systems"`
 }
 
 func (d *operatingSystemsDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -63,12 +63,8 @@ func (d *operatingSystemsDataSource) Schema(_ context.Context, _ datasource.Sche
 }
 
 func (d *operatingSystemsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !requireProviderData(d.data, operatingSystemsTypeName, &resp.Diagnostics) {
-		return
-	}
-	var cfg operatingSystemsDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	cfg, ok := decode[operatingSystemsDataSourceModel](ctx, d.data, operatingSystemsTypeName, req.Config.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	oses, err := d.data.catalog.OperatingSystems(ctx)
@@ -77,12 +73,8 @@ func (d *operatingSystemsDataSource) Read(ctx context.Context, req datasource.Re
 		return
 	}
 	includeUnavailable := cfg.IncludeUnavailable.ValueBool()
-	list, ids, diags := operatingSystemsValue(ctx, oses, includeUnavailable)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	models, ids := operatingSystemModels(oses, includeUnavailable)
 	cfg.ID = types.StringValue(listID(map[string]string{"include_unavailable": strconv.FormatBool(includeUnavailable)}, ids))
-	cfg.OperatingSystems = list
+	cfg.OperatingSystems = models
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -35,29 +34,27 @@ const TypeName = "flexmetal"
 const (
 	EnvAPIKey  = "FLEXMETAL_API_KEY"
 	EnvBaseURL = "FLEXMETAL_BASE_URL"
-	// EnvCoalescing=false makes every wait and refresh cost one GET per server, as simpler
-	// providers do: the baseline that `make bench` compares against.
-	EnvCoalescing = "FLEXMETAL_COALESCING"
 )
 
 var _ provider.ProviderWithValidateConfig = (*flexmetalProvider)(nil)
 
 type flexmetalProvider struct {
 	version string
-	commit  string
-	// clientOptions are appended to every client the provider builds; tests use them to shorten
-	// retry backoff against the simulator.
+	// clientOptions are appended to every client the provider builds: tests shorten retry
+	// backoff with them, and the benchmark turns coalescing off for its baseline.
 	clientOptions []flexmetal.Option
 	// catalogs outlive Configure, which Terraform calls once per operation, so one provider
 	// process asks for the catalog at most once per endpoint and key.
 	catalogs *catalogRegistry
 }
 
-// New returns a constructor of the provider, as providerserver.Serve expects.
-func New(version, commit string) func() provider.Provider {
+// New returns a constructor of the provider, as providerserver.Serve expects. The client
+// options are appended to those the provider configuration sets; the released provider passes
+// none.
+func New(version string, clientOptions ...flexmetal.Option) func() provider.Provider {
 	catalogs := newCatalogRegistry()
 	return func() provider.Provider {
-		return &flexmetalProvider{version: version, commit: commit, catalogs: catalogs}
+		return &flexmetalProvider{version: version, clientOptions: clientOptions, catalogs: catalogs}
 	}
 }
 
@@ -90,12 +87,12 @@ func (p *flexmetalProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "API endpoint. Defaults to the `" + EnvBaseURL + "` environment variable, then `" + flexmetal.DefaultBaseURL + "`. Must be `https://`, except for a loopback host (such as the bundled simulator on `http://127.0.0.1:PORT`).",
 				Optional:            true,
-				Validators:          []validator.String{baseURLValidator{}},
+				Validators:          []validator.String{baseURLValidator()},
 			},
 			"poll_interval": schema.StringAttribute{
 				MarkdownDescription: "Longest wait between two status checks while a server is delivered or released, as a Go duration such as `10s` or `1m`. Checks start about a second apart and slow down as the wait grows (at most a sixteenth of the time already waited, so a change is noticed within a tenth of the wait), up to this interval. Defaults to `10s`.",
 				Optional:            true,
-				Validators:          []validator.String{durationValidator{min: 10 * time.Millisecond, max: 10 * time.Minute}},
+				Validators:          []validator.String{durationValidator(10*time.Millisecond, 10*time.Minute)},
 			},
 		},
 	}
@@ -160,14 +157,6 @@ func (p *flexmetalProvider) Configure(ctx context.Context, req provider.Configur
 		flexmetal.WithUserAgent(fmt.Sprintf("terraform-provider-flexmetal/%s (+https://registry.terraform.io/providers/flexmetal/flexmetal; %s)", p.version, req.TerraformVersion)),
 		flexmetal.WithPollInterval(pollInterval),
 		flexmetal.WithRequestLogger(logRequest),
-	}
-	if v := os.Getenv(EnvCoalescing); v != "" {
-		on, err := strconv.ParseBool(v)
-		if err != nil {
-			resp.Diagnostics.AddError("Invalid "+EnvCoalescing, fmt.Sprintf("%s must be true or false, got %q.", EnvCoalescing, v))
-			return
-		}
-		opts = append(opts, flexmetal.WithCoalescing(on))
 	}
 	client, err := flexmetal.NewClient(append(opts, p.clientOptions...)...)
 	if err != nil {

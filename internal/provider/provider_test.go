@@ -70,7 +70,7 @@ func newSimEnv(t *testing.T, cfg simulator.Config) *simEnv {
 	}
 	catalogs := newCatalogRegistry()
 	factories := map[string]func() (tfprotov6.ProviderServer, error){
-		TypeName: providerserver.NewProtocol6WithError(&flexmetalProvider{version: "test", commit: "test", clientOptions: opts, catalogs: catalogs}),
+		TypeName: providerserver.NewProtocol6WithError(&flexmetalProvider{version: "test", clientOptions: opts, catalogs: catalogs}),
 	}
 	return &simEnv{sim: sim, url: url, factories: factories}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -23,7 +22,7 @@ const maxTags = 60
 
 // serverModel is the flexmetal_server resource's Terraform data.
 type serverModel struct {
-	ID                types.String   `tfsdk:"id"`
+	serverReportedModel
 	Name              types.String   `tfsdk:"name"`
 	Location          types.String   `tfsdk:"location"`
 	InstanceType      types.String   `tfsdk:"instance_type"`
@@ -33,13 +32,6 @@ type serverModel struct {
 	Tags              types.Set      `tfsdk:"tags"`
 	ContractID        types.String   `tfsdk:"contract_id"`
 	Overflow          types.Bool     `tfsdk:"overflow"`
-	Status            types.String   `tfsdk:"status"`
-	StatusMessage     types.String   `tfsdk:"status_message"`
-	IPAddresses       types.List     `tfsdk:"ip_addresses"`
-	IPAddress         types.String   `tfsdk:"ip_address"`
-	CreatedAt         types.String   `tfsdk:"created_at"`
-	DeliveredAt       types.String   `tfsdk:"delivered_at"`
-	ReleasedAt        types.String   `tfsdk:"released_at"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -62,17 +54,6 @@ type partitionModel struct {
 	Size       types.Int64  `tfsdk:"size"`
 }
 
-var (
-	kernelParamAttrTypes = map[string]attr.Type{"key": types.StringType, "value": types.StringType}
-	partitionAttrTypes   = map[string]attr.Type{"target": types.StringType, "filesystem": types.StringType, "size": types.Int64Type}
-	serverOSAttrTypes    = map[string]attr.Type{
-		"slug":            types.StringType,
-		"kernel_params":   types.ListType{ElemType: types.ObjectType{AttrTypes: kernelParamAttrTypes}},
-		"partitions":      types.ListType{ElemType: types.ObjectType{AttrTypes: partitionAttrTypes}},
-		"ipxe_script_url": types.StringType,
-	}
-)
-
 // os reads the nested os attribute; ok is false when it is null or unknown.
 func (m serverModel) os(ctx context.Context) (serverOSModel, bool, diag.Diagnostics) {
 	var out serverOSModel
@@ -81,6 +62,18 @@ func (m serverModel) os(ctx context.Context) (serverOSModel, bool, diag.Diagnost
 	}
 	diags := m.OS.As(ctx, &out, objectAsOptions)
 	return out, !diags.HasError(), diags
+}
+
+// osSlug is os.slug, null when os is null and unknown when os is unknown.
+func (m serverModel) osSlug(ctx context.Context) types.String {
+	if m.OS.IsUnknown() {
+		return types.StringUnknown()
+	}
+	osm, ok, _ := m.os(ctx)
+	if !ok {
+		return types.StringNull()
+	}
+	return osm.Slug
 }
 
 // toCreateRequest maps the planned resource to the API's order body.
@@ -128,7 +121,7 @@ func (m serverModel) toCreateRequest(ctx context.Context) (flexmetal.CreateServe
 // so a refresh does not invent drift.
 func (m *serverModel) applyServer(ctx context.Context, srv *flexmetal.Server) diag.Diagnostics {
 	var diags diag.Diagnostics
-	m.ID = types.StringValue(srv.UUID)
+	m.fromAPI(srv)
 	m.Name = types.StringValue(srv.Name)
 	if srv.Location != "" {
 		m.Location = types.StringValue(srv.Location)
@@ -140,16 +133,17 @@ func (m *serverModel) applyServer(ctx context.Context, srv *flexmetal.Server) di
 	osm, ok, d := m.os(ctx)
 	diags.Append(d...)
 	if !ok {
+		osTypes := serverOSAttrTypes()
 		osm = serverOSModel{
-			KernelParams:  types.ListNull(types.ObjectType{AttrTypes: kernelParamAttrTypes}),
-			Partitions:    types.ListNull(types.ObjectType{AttrTypes: partitionAttrTypes}),
+			KernelParams:  nullList(osTypes["kernel_params"]),
+			Partitions:    nullList(osTypes["partitions"]),
 			IPXEScriptURL: types.StringNull(),
 		}
 	}
 	if srv.OSSlug != "" || osm.Slug.IsUnknown() {
 		osm.Slug = stringOrNull(srv.OSSlug)
 	}
-	obj, d := types.ObjectValueFrom(ctx, serverOSAttrTypes, osm)
+	obj, d := types.ObjectValueFrom(ctx, serverOSAttrTypes(), osm)
 	diags.Append(d...)
 	m.OS = obj
 
@@ -157,9 +151,7 @@ func (m *serverModel) applyServer(ctx context.Context, srv *flexmetal.Server) di
 	if len(tags) == 0 && (m.Tags.IsNull() || m.Tags.IsUnknown()) {
 		m.Tags = types.SetNull(types.StringType)
 	} else {
-		set, d := types.SetValueFrom(ctx, types.StringType, tags)
-		diags.Append(d...)
-		m.Tags = set
+		m.Tags = stringSetValue(tags)
 	}
 	if srv.ContractID != "" {
 		m.ContractID = types.StringValue(srv.ContractID)
@@ -167,19 +159,6 @@ func (m *serverModel) applyServer(ctx context.Context, srv *flexmetal.Server) di
 		m.ContractID = types.StringNull()
 	}
 
-	m.Status = types.StringValue(srv.Status)
-	m.StatusMessage = types.StringValue(srv.StatusMessage)
-	ips, d := types.ListValueFrom(ctx, types.StringType, srv.IPAddresses)
-	diags.Append(d...)
-	m.IPAddresses = ips
-	if len(srv.IPAddresses) > 0 {
-		m.IPAddress = types.StringValue(srv.IPAddresses[0])
-	} else {
-		m.IPAddress = types.StringNull()
-	}
-	m.CreatedAt = timeValue(&srv.CreatedAt)
-	m.DeliveredAt = timeValue(srv.DeliveredAt)
-	m.ReleasedAt = timeValue(srv.ReleasedAt)
 	m.nullUnknowns()
 	return diags
 }
@@ -212,16 +191,8 @@ func visibleTags(tags []string) []string {
 	return out
 }
 
-func timeValue(t *time.Time) types.String {
-	if t == nil || t.IsZero() {
-		return types.StringNull()
-	}
-	return types.StringValue(t.UTC().Format(time.RFC3339))
-}
-
-func stringOrNull(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
+// nullList is a null list of the given list type.
+func nullList(t attr.Type) types.List {
+	list, _ := t.(types.ListType)
+	return types.ListNull(list.ElemType)
 }

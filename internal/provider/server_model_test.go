@@ -16,19 +16,20 @@ import (
 func osValue(t *testing.T, slug string, params []kernelParamModel, parts []partitionModel, ipxe types.String) types.Object {
 	t.Helper()
 	ctx := context.Background()
-	kp := types.ListNull(types.ObjectType{AttrTypes: kernelParamAttrTypes})
+	osTypes := serverOSAttrTypes()
+	kp := nullList(osTypes["kernel_params"])
 	if params != nil {
 		var d diag.Diagnostics
-		kp, d = types.ListValueFrom(ctx, types.ObjectType{AttrTypes: kernelParamAttrTypes}, params)
+		kp, d = types.ListValueFrom(ctx, kp.ElementType(ctx), params)
 		failOn(t, d)
 	}
-	pp := types.ListNull(types.ObjectType{AttrTypes: partitionAttrTypes})
+	pp := nullList(osTypes["partitions"])
 	if parts != nil {
 		var d diag.Diagnostics
-		pp, d = types.ListValueFrom(ctx, types.ObjectType{AttrTypes: partitionAttrTypes}, parts)
+		pp, d = types.ListValueFrom(ctx, pp.ElementType(ctx), parts)
 		failOn(t, d)
 	}
-	obj, d := types.ObjectValueFrom(ctx, serverOSAttrTypes, serverOSModel{Slug: types.StringValue(slug), KernelParams: kp, Partitions: pp, IPXEScriptURL: ipxe})
+	obj, d := types.ObjectValueFrom(ctx, osTypes, serverOSModel{Slug: types.StringValue(slug), KernelParams: kp, Partitions: pp, IPXEScriptURL: ipxe})
 	failOn(t, d)
 	return obj
 }
@@ -114,7 +115,7 @@ func TestServerModelApplyServer(t *testing.T) {
 		{
 			name: "after create keeps what the API does not report",
 			prior: serverModel{
-				ID: types.StringUnknown(), OS: osValue(t, "ubuntu-2404-lts", nil, partitions, types.StringNull()),
+				serverReportedModel: serverReportedModel{ID: types.StringUnknown()}, OS: osValue(t, "ubuntu-2404-lts", nil, partitions, types.StringNull()),
 				SSHKeys: stringList(t, testPublicKey), PostInstallScript: types.StringValue("echo hi"),
 				Tags: stringSet(t, "a", "z"), ContractID: types.StringUnknown(), Overflow: types.BoolNull(),
 			},
@@ -131,7 +132,7 @@ func TestServerModelApplyServer(t *testing.T) {
 		},
 		{
 			name:  "after import fills everything the API reports",
-			prior: serverModel{ID: types.StringValue(api.UUID), OS: types.ObjectNull(serverOSAttrTypes), Tags: types.SetNull(types.StringType), SSHKeys: types.ListNull(types.StringType)},
+			prior: serverModel{serverReportedModel: serverReportedModel{ID: types.StringValue(api.UUID)}, OS: types.ObjectNull(serverOSAttrTypes()), Tags: types.SetNull(types.StringType), SSHKeys: types.ListNull(types.StringType)},
 			check: func(t *testing.T, m serverModel) {
 				var osm serverOSModel
 				failOn(t, m.OS.As(context.Background(), &osm, objectAsOptions))
@@ -176,7 +177,7 @@ func TestServerModelApplyServer(t *testing.T) {
 
 func TestServerModelApplyServer_emptyTagsStayNullWhenUnset(t *testing.T) {
 	for _, prior := range []types.Set{types.SetNull(types.StringType), stringSet(t)} {
-		m := serverModel{OS: types.ObjectNull(serverOSAttrTypes), Tags: prior}
+		m := serverModel{OS: types.ObjectNull(serverOSAttrTypes()), Tags: prior}
 		failOn(t, m.applyServer(context.Background(), &flexmetal.Server{UUID: "u", Tags: []string{creationTagPrefix + "x"}}))
 		if prior.IsNull() != m.Tags.IsNull() || len(m.Tags.Elements()) != 0 {
 			t.Errorf("prior %v: tags = %v, want the same emptiness (no drift between null and [])", prior, m.Tags)

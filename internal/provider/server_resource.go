@@ -6,27 +6,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
@@ -37,27 +24,6 @@ const (
 	defaultCreateTimeout = 60 * time.Minute
 	defaultUpdateTimeout = 20 * time.Minute
 	defaultDeleteTimeout = 20 * time.Minute
-	customIPXESlug       = "custom-ipxe"
-	// privateAdoptKey marks an imported server: attributes the API cannot report are taken from
-	// the configuration on the next apply instead of forcing a replacement.
-	privateAdoptKey = "adopt_unreported"
-)
-
-var (
-	tagPattern        = regexp.MustCompile(`^[A-Za-z0-9_:-]{1,64}$`)
-	contractIDPattern = regexp.MustCompile(`^[A-Z0-9_\-.]{0,240}$`)
-	filesystems       = []string{"ext2", "ext3", "ext4", "xfs"}
-
-	// unreportedPaths are inputs the API accepts at creation but never returns. They force a
-	// replacement when changed, except when adopting them after an import.
-	unreportedPaths = []path.Path{
-		path.Root("ssh_keys"),
-		path.Root("post_install_script"),
-		path.Root("overflow"),
-		path.Root("os").AtName("kernel_params"),
-		path.Root("os").AtName("partitions"),
-		path.Root("os").AtName("ipxe_script_url"),
-	}
 )
 
 var (
@@ -82,346 +48,9 @@ func (r *serverResource) Configure(_ context.Context, req resource.ConfigureRequ
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *serverResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	computedString := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{
-			MarkdownDescription: desc,
-			Computed:            true,
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-		}
-	}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "A FlexMetal bare-metal server. Creating it orders the server and waits until it is `delivered`; destroying it releases the server (billing stops once it is `released`). Only `tags` change in place: every other input forces a new server.",
-		Attributes: map[string]schema.Attribute{
-			"id": computedString("The server's UUID."),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Host name of the server, e.g. `web-1.example.com`. Changing it creates a new server.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 255)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"location": schema.StringAttribute{
-				MarkdownDescription: "Name of the location (data center), e.g. `EU: Rotterdam`; see the `flexmetal_locations` data source. Changing it creates a new server.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"instance_type": schema.StringAttribute{
-				MarkdownDescription: "Name of the instance type (hardware configuration), e.g. `bm7.std.8`; it must be offered at `location` (see the `flexmetal_instance_types` data source). Changing it creates a new server.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"os": schema.SingleNestedAttribute{
-				MarkdownDescription: "Operating system to install. Changing any of it creates a new server.",
-				Required:            true,
-				Attributes: map[string]schema.Attribute{
-					"slug": schema.StringAttribute{
-						MarkdownDescription: "Slug of the operating system, e.g. `ubuntu-2404-lts`; see the `flexmetal_operating_systems` data source.",
-						Required:            true,
-						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-					},
-					"kernel_params": schema.ListNestedAttribute{
-						MarkdownDescription: "Kernel parameters for the PXE stage of the installation (Talos needs them; most systems do not). The API does not report them back, so they are kept as configured.",
-						Optional:            true,
-						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-							"key":   schema.StringAttribute{MarkdownDescription: "Parameter name, e.g. `siderolink.api`.", Required: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
-							"value": schema.StringAttribute{MarkdownDescription: "Parameter value.", Required: true},
-						}},
-					},
-					"partitions": schema.ListNestedAttribute{
-						MarkdownDescription: "Custom disk partitions; without them the OS's default scheme is used. The API does not report them back, so they are kept as configured.",
-						Optional:            true,
-						Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
-						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-							"target": schema.StringAttribute{
-								MarkdownDescription: "Mount point, e.g. `/var/lib/data`.",
-								Required:            true,
-								Validators:          []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^/`), "must be an absolute mount point starting with \"/\", e.g. \"/data\"")},
-							},
-							"filesystem": schema.StringAttribute{
-								MarkdownDescription: "Filesystem: one of `ext2`, `ext3`, `ext4`, `xfs`.",
-								Required:            true,
-								Validators:          []validator.String{stringvalidator.OneOf(filesystems...)},
-							},
-							"size": schema.Int64Attribute{
-								MarkdownDescription: "Size in MB, or `-1` for the rest of the disk.",
-								Required:            true,
-								Validators:          []validator.Int64{int64validator.Any(int64validator.OneOf(-1), int64validator.AtLeast(1))},
-							},
-						}},
-					},
-					"ipxe_script_url": schema.StringAttribute{
-						MarkdownDescription: "URL of a custom iPXE script. Required with, and only allowed with, the `custom-ipxe` slug.",
-						Optional:            true,
-						Validators:          []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^https?://\S+$`), "must be an http:// or https:// URL")},
-					},
-				},
-			},
-			"ssh_keys": schema.ListAttribute{
-				MarkdownDescription: "SSH public keys (OpenSSH format) or UUIDs of stored keys (see `flexmetal_ssh_key`) installed for root. At least one. The API does not report them back, so they are kept as configured. Changing them creates a new server.",
-				Required:            true,
-				ElementType:         types.StringType,
-				Validators: []validator.List{
-					listvalidator.SizeAtLeast(1),
-					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1), notPrivateKeyValidator{}),
-				},
-			},
-			"post_install_script": schema.StringAttribute{
-				MarkdownDescription: "Script run once after the OS is installed (Linux only), e.g. a `#!/bin/bash` script. Sensitive; not reported back by the API. Changing it creates a new server.",
-				Optional:            true,
-				Sensitive:           true,
-			},
-			"tags": schema.SetAttribute{
-				MarkdownDescription: "Tags, each matching `[A-Za-z0-9_:-]{1,64}` (e.g. `env:prod`), at most 60. Updated in place; tags changed outside Terraform show up as drift.",
-				Optional:            true,
-				ElementType:         types.StringType,
-				Validators: []validator.Set{
-					setvalidator.SizeAtMost(maxTags),
-					setvalidator.ValueStringsAre(
-						stringvalidator.RegexMatches(tagPattern, "must be 1 to 64 characters from A-Z, a-z, 0-9, '_', ':' and '-', e.g. \"env:prod\""),
-						stringvalidator.RegexMatches(regexp.MustCompile(`^[^\s]*$`), "must not contain spaces"),
-					),
-				},
-			},
-			"contract_id": schema.StringAttribute{
-				MarkdownDescription: "Contract of a committed capacity pool to order from (upper case letters, digits, `_`, `-`, `.`). When unset, the API chooses (committed capacity first) and reports the contract used.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(contractIDPattern, "must be upper case letters, digits, '_', '-' or '.', at most 240 characters")},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
-			},
-			"overflow": schema.BoolAttribute{
-				MarkdownDescription: "Order on-demand capacity when the committed pool is full (`true`), instead of failing. Defaults to the API's behavior (`false`). Changing it creates a new server.",
-				Optional:            true,
-			},
-			"status":         computedString("Delivery status: `delivered` once the server is ready; `failed` if delivery failed."),
-			"status_message": computedString("The API's message for the status, e.g. why a delivery failed."),
-			"ip_addresses": schema.ListAttribute{
-				MarkdownDescription: "IP addresses of the server.",
-				Computed:            true,
-				ElementType:         types.StringType,
-				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
-			},
-			"ip_address":   computedString("The first of `ip_addresses`, for convenience."),
-			"created_at":   computedString("When the server was ordered (RFC 3339)."),
-			"delivered_at": computedString("When the server was delivered (RFC 3339); billing starts here."),
-			"released_at":  computedString("When the server was released (RFC 3339); billing ends here. Null while the server is in use."),
-			"timeouts": describedTimeouts(ctx, timeouts.Opts{
-				Create:            true,
-				Update:            true,
-				Delete:            true,
-				CreateDescription: "How long to wait for delivery (default `60m`). When it runs out, the server stays in state as tainted and is released by the next apply.",
-				UpdateDescription: "How long an in-place update (tags) may take (default `20m`).",
-				DeleteDescription: "How long to wait for the release (default `20m`).",
-			}, "Operation timeouts, as durations such as `90m` or `1h`."),
-		},
-	}
-}
-
-// describedTimeouts adds a description to the timeouts attribute, which the timeouts package
-// leaves without one.
-func describedTimeouts(ctx context.Context, opts timeouts.Opts, description string) schema.Attribute {
-	attr := timeouts.Attributes(ctx, opts)
-	if nested, ok := attr.(schema.SingleNestedAttribute); ok {
-		nested.MarkdownDescription = description
-		return nested
-	}
-	return attr
-}
-
-func (r *serverResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var m serverModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	osm, ok, d := m.os(ctx)
-	resp.Diagnostics.Append(d...)
-	if !ok || osm.Slug.IsUnknown() || osm.IPXEScriptURL.IsUnknown() {
-		return
-	}
-	slug := osm.Slug.ValueString()
-	hasIPXE := !osm.IPXEScriptURL.IsNull()
-	switch {
-	case slug == customIPXESlug && !hasIPXE:
-		resp.Diagnostics.AddAttributeError(path.Root("os").AtName("ipxe_script_url"), "Missing iPXE Script URL",
-			"The custom-ipxe operating system boots from your own iPXE script: set os.ipxe_script_url to its http(s) URL.")
-	case slug != customIPXESlug && hasIPXE && !osm.Slug.IsNull():
-		resp.Diagnostics.AddAttributeError(path.Root("os").AtName("ipxe_script_url"), "iPXE Script URL Not Allowed",
-			fmt.Sprintf("os.ipxe_script_url only applies to the custom-ipxe operating system, but os.slug is %q. Remove ipxe_script_url, or set slug to \"custom-ipxe\".", slug))
-	}
-}
-
-func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
-	}
-	var plan serverModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	var state *serverModel
-	if !req.State.Raw.IsNull() {
-		state = &serverModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
-
-	if state != nil && state.Status.ValueString() == flexmetal.StatusFailed {
-		// A failed server is of no use and cannot recover: replace it, as Terraform does for a
-		// tainted one. Terraform only replaces for a path whose value changes, so the planned
-		// status becomes unknown (the replacement's).
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
-	}
-	if state != nil {
-		adopting := false
-		if raw, d := req.Private.GetKey(ctx, privateAdoptKey); !d.HasError() && len(raw) > 0 {
-			adopting = true
-		}
-		r.planReplacements(ctx, req, adopting, resp)
-	}
-	if r.data != nil {
-		r.validateAgainstCatalog(ctx, plan, state, &resp.Diagnostics)
-	}
-}
-
-// planReplacements requires a new server when an input the API cannot change in place differs.
-func (r *serverResource) planReplacements(ctx context.Context, req resource.ModifyPlanRequest, adopting bool, resp *resource.ModifyPlanResponse) {
-	var planSlug, stateSlug types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("os").AtName("slug"), &planSlug)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("os").AtName("slug"), &stateSlug)...)
-	if !planSlug.Equal(stateSlug) {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("os").AtName("slug"))
-	}
-	for _, p := range unreportedPaths {
-		var planVal, stateVal attr.Value
-		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, p, &planVal)...)
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, p, &stateVal)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		if planVal == nil || stateVal == nil || planVal.Equal(stateVal) {
-			continue
-		}
-		if adopting && stateVal.IsNull() {
-			// The server was imported: the API never told us this value, so take the
-			// configuration's word for it rather than rebuilding a running server.
-			continue
-		}
-		resp.RequiresReplace = append(resp.RequiresReplace, p)
-	}
-}
-
-// validateAgainstCatalog checks location, instance type and OS against the live catalog, for new
-// servers and changed values only: an existing server must not fail to plan because its location
-// stopped taking orders.
-func (r *serverResource) validateAgainstCatalog(ctx context.Context, plan serverModel, state *serverModel, diags *diag.Diagnostics) {
-	changed := func(planVal, stateVal attr.Value) bool {
-		return state == nil || !planVal.Equal(stateVal)
-	}
-	cat := r.data.catalog
-	if !plan.Location.IsUnknown() && (changed(plan.Location, stateOrNil(state, func(s *serverModel) attr.Value { return s.Location })) ||
-		changed(plan.InstanceType, stateOrNil(state, func(s *serverModel) attr.Value { return s.InstanceType }))) {
-		loc, ok, names, err := cat.LocationByName(ctx, plan.Location.ValueString())
-		switch {
-		case err != nil:
-			diags.AddWarning("Unable to Check Location", "The FlexMetal catalog could not be read, so location and instance_type were not checked before apply.\n\n"+apiErrorDetail(err))
-		case !ok:
-			diags.AddAttributeError(path.Root("location"), "Unknown FlexMetal Location",
-				fmt.Sprintf("Location %q does not exist. %s", plan.Location.ValueString(), choicesText(plan.Location.ValueString(), names)))
-		case !plan.InstanceType.IsUnknown():
-			types, err := cat.InstanceTypes(ctx, loc.ID)
-			if err != nil {
-				diags.AddWarning("Unable to Check Instance Type", "The instance types of "+loc.Name+" could not be read, so instance_type was not checked before apply.\n\n"+apiErrorDetail(err))
-				break
-			}
-			names := make([]string, 0, len(types))
-			found := false
-			for _, t := range types {
-				names = append(names, t.Name)
-				found = found || t.Name == plan.InstanceType.ValueString()
-			}
-			if !found {
-				diags.AddAttributeError(path.Root("instance_type"), "Instance Type Not Offered at Location",
-					fmt.Sprintf("Instance type %q is not offered at %q. %s", plan.InstanceType.ValueString(), loc.Name, choicesText(plan.InstanceType.ValueString(), names)))
-			}
-		}
-	}
-
-	var planSlug types.String
-	if osm, ok, _ := plan.os(ctx); ok {
-		planSlug = osm.Slug
-	}
-	var stateSlug types.String
-	if state != nil {
-		if osm, ok, _ := state.os(ctx); ok {
-			stateSlug = osm.Slug
-		}
-	}
-	if planSlug.IsNull() || planSlug.IsUnknown() || (state != nil && planSlug.Equal(stateSlug)) {
-		return
-	}
-	oses, err := cat.OperatingSystems(ctx)
-	if err != nil {
-		diags.AddWarning("Unable to Check Operating System", "The FlexMetal catalog could not be read, so os.slug was not checked before apply.\n\n"+apiErrorDetail(err))
-		return
-	}
-	var orderable []string
-	for _, o := range oses {
-		if o.Slug == planSlug.ValueString() {
-			if o.Orderable() {
-				return
-			}
-			diags.AddAttributeError(path.Root("os").AtName("slug"), "Operating System Not Available for FlexMetal",
-				fmt.Sprintf("Operating system %q exists but cannot be ordered with a FlexMetal server (it is inactive or not offered for FlexMetal). Choose another slug; the flexmetal_operating_systems data source lists the orderable ones.", o.Slug))
-			return
-		}
-		if o.Orderable() {
-			orderable = append(orderable, o.Slug)
-		}
-	}
-	diags.AddAttributeError(path.Root("os").AtName("slug"), "Unknown Operating System",
-		fmt.Sprintf("Operating system %q does not exist. %s", planSlug.ValueString(), choicesText(planSlug.ValueString(), orderable)))
-}
-
-func stateOrNil(state *serverModel, get func(*serverModel) attr.Value) attr.Value {
-	if state == nil {
-		return types.StringNull()
-	}
-	return get(state)
-}
-
-// choicesText names the closest valid choice and lists the others.
-func choicesText(want string, choices []string) string {
-	if len(choices) == 0 {
-		return "The API lists no valid choices for this account."
-	}
-	ordered := suggest(want, choices)
-	rest := append([]string{}, ordered...)
-	sort.Strings(rest)
-	return fmt.Sprintf("Did you mean %q? Valid values: %s.", ordered[0], quoteAll(rest))
-}
-
-func quoteAll(values []string) string {
-	q := make([]string, len(values))
-	for i, v := range values {
-		q[i] = fmt.Sprintf("%q", v)
-	}
-	return strings.Join(q, ", ")
-}
-
 func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !requireProviderData(r.data, serverTypeName, &resp.Diagnostics) {
-		return
-	}
-	var plan serverModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, ok := decode[serverModel](ctx, r.data, serverTypeName, req.Plan.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
@@ -513,12 +142,8 @@ func newCreationTag() string {
 }
 
 func (r *serverResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !requireProviderData(r.data, serverTypeName, &resp.Diagnostics) {
-		return
-	}
-	var state serverModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := decode[serverModel](ctx, r.data, serverTypeName, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	srv, err := r.data.client.Servers.Refresh(ctx, state.ID.ValueString())
@@ -604,12 +229,8 @@ func diffTags(a, b []string) []string {
 }
 
 func (r *serverResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !requireProviderData(r.data, serverTypeName, &resp.Diagnostics) {
-		return
-	}
-	var state serverModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := decode[serverModel](ctx, r.data, serverTypeName, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)

@@ -45,10 +45,10 @@ type serversDataSource struct {
 func NewServersDataSource() datasource.DataSource { return &serversDataSource{} }
 
 type serversDataSourceModel struct {
-	ID      types.String `tfsdk:"id"`
-	Status  types.String `tfsdk:"status"`
-	Tags    types.Set    `tfsdk:"tags"`
-	Servers types.List   `tfsdk:"servers"`
+	ID      types.String          `tfsdk:"id"`
+	Status  types.String          `tfsdk:"status"`
+	Tags    types.Set             `tfsdk:"tags"`
+	Servers []serverListItemModel `tfsdk:"servers"`
 }
 
 func (d *serversDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -60,9 +60,6 @@ func (d *serversDataSource) Configure(_ context.Context, req datasource.Configur
 }
 
 func (d *serversDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computedString := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the account's FlexMetal servers, whether Terraform manages them or not, optionally filtered by status and tags. Released and failed servers are listed until the API forgets them (about a day).",
 		Attributes: map[string]schema.Attribute{
@@ -80,48 +77,23 @@ func (d *serversDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				Optional:            true,
 				ElementType:         types.StringType,
 				Validators: []validator.Set{
-					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(tagPattern, "must be 1 to 64 characters from A-Z, a-z, 0-9, '_', ':' and '-', e.g. \"env:prod\"")),
+					setvalidator.ValueStringsAre(tagValidator()),
 				},
 			},
 			"servers": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching servers, oldest first.",
 				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":             computedString("The server's UUID."),
-					"name":           computedString("Host name of the server."),
-					"status":         computedString("Delivery status, e.g. `delivered`."),
-					"status_message": computedString("The API's message for the status, e.g. why a delivery failed."),
-					"location":       computedString("Name of the server's location, e.g. `EU: Rotterdam`."),
-					"instance_type":  computedString("Name of the server's instance type, e.g. `bm7.std.8`."),
-					"os_slug":        computedString("Slug of the installed operating system, e.g. `ubuntu-2404-lts`."),
-					"ip_addresses": schema.ListAttribute{
-						MarkdownDescription: "IP addresses of the server; empty until its network is configured.",
-						Computed:            true,
-						ElementType:         types.StringType,
-					},
-					"ip_address": computedString("The first of `ip_addresses`; null while there is none."),
-					"tags": schema.SetAttribute{
-						MarkdownDescription: "The server's tags.",
-						Computed:            true,
-						ElementType:         types.StringType,
-					},
-					"contract_id":  computedString("Contract the server was ordered from; null when the API reports none."),
-					"created_at":   computedString("When the server was ordered (RFC 3339)."),
-					"delivered_at": computedString("When the server was delivered (RFC 3339); null until then."),
-					"released_at":  computedString("When the server was released (RFC 3339); null while it is in use."),
-				}},
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: withAttributes(serverReportedAttributes.dataSource(), serverListItemAttributes.dataSource()),
+				},
 			},
 		},
 	}
 }
 
 func (d *serversDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !requireProviderData(d.data, serversTypeName, &resp.Diagnostics) {
-		return
-	}
-	var cfg serversDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	cfg, ok := decode[serversDataSourceModel](ctx, d.data, serversTypeName, req.Config.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	opts := flexmetal.ListServersOptions{Status: cfg.Status.ValueString()}
@@ -138,16 +110,12 @@ func (d *serversDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			fmt.Sprintf("Listing the FlexMetal servers%s failed.\n\n%s", describeServerFilter(opts), apiErrorDetail(err)))
 		return
 	}
-	list, ids, diags := serversValue(ctx, servers)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	models, ids := serverListItems(servers)
 	cfg.ID = types.StringValue(listID(map[string]string{
 		"status": opts.Status,
 		"tags":   fmt.Sprintf("%q", opts.Tags),
 	}, ids))
-	cfg.Servers = list
+	cfg.Servers = models
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }
 
@@ -164,13 +132,4 @@ func describeServerFilter(opts flexmetal.ListServersOptions) string {
 		return ""
 	}
 	return " " + strings.Join(parts, " and ")
-}
-
-// quoteAllMarkdown renders values as a comma-separated list of code spans.
-func quoteAllMarkdown(values []string) string {
-	q := make([]string, len(values))
-	for i, v := range values {
-		q[i] = "`" + v + "`"
-	}
-	return strings.Join(q, ", ")
 }

@@ -2,102 +2,54 @@ package provider
 
 import (
 	"cmp"
-	"context"
-	"slices"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
 )
 
-// serverListItemModel is one element of flexmetal_servers.servers: the computed attributes of
-// the flexmetal_server resource, plus os_slug for the resource's os.slug.
+// serverListItemModel is one listed server: what the API reports, plus the inputs that the
+// flexmetal_server resource takes from its configuration, as the API reports them.
 type serverListItemModel struct {
-	ID            types.String `tfsdk:"id"`
-	Name          types.String `tfsdk:"name"`
-	Status        types.String `tfsdk:"status"`
-	StatusMessage types.String `tfsdk:"status_message"`
-	Location      types.String `tfsdk:"location"`
-	InstanceType  types.String `tfsdk:"instance_type"`
-	OSSlug        types.String `tfsdk:"os_slug"`
-	IPAddresses   types.List   `tfsdk:"ip_addresses"`
-	IPAddress     types.String `tfsdk:"ip_address"`
-	Tags          types.Set    `tfsdk:"tags"`
-	ContractID    types.String `tfsdk:"contract_id"`
-	CreatedAt     types.String `tfsdk:"created_at"`
-	DeliveredAt   types.String `tfsdk:"delivered_at"`
-	ReleasedAt    types.String `tfsdk:"released_at"`
+	serverReportedModel
+	Name         types.String `tfsdk:"name"`
+	Location     types.String `tfsdk:"location"`
+	InstanceType types.String `tfsdk:"instance_type"`
+	OSSlug       types.String `tfsdk:"os_slug"`
+	Tags         types.Set    `tfsdk:"tags"`
+	ContractID   types.String `tfsdk:"contract_id"`
 }
 
-var serverListItemAttrTypes = map[string]attr.Type{
-	"id":             types.StringType,
-	"name":           types.StringType,
-	"status":         types.StringType,
-	"status_message": types.StringType,
-	"location":       types.StringType,
-	"instance_type":  types.StringType,
-	"os_slug":        types.StringType,
-	"ip_addresses":   types.ListType{ElemType: types.StringType},
-	"ip_address":     types.StringType,
-	"tags":           types.SetType{ElemType: types.StringType},
-	"contract_id":    types.StringType,
-	"created_at":     types.StringType,
-	"delivered_at":   types.StringType,
-	"released_at":    types.StringType,
+// serverListItemAttributes describes serverListItemModel's own attributes; serverReportedAttributes
+// adds the rest.
+var serverListItemAttributes = computedAttributes{
+	"name":          {description: "Host name of the server."},
+	"location":      {description: "Name of the server's location, e.g. `EU: Rotterdam`."},
+	"instance_type": {description: "Name of the server's instance type, e.g. `bm7.std.8`."},
+	"os_slug":       {description: "Slug of the installed operating system, e.g. `ubuntu-2404-lts`."},
+	"tags":          {description: "The server's tags.", kind: stringSetKind},
+	"contract_id":   {description: "Contract the server was ordered from; null when the API reports none."},
 }
 
 // newServerListItemModel maps one listed server. The provider's one-time creation tag is hidden,
 // as in the flexmetal_server resource.
-func newServerListItemModel(ctx context.Context, srv *flexmetal.Server) (serverListItemModel, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	ips := srv.IPAddresses
-	if ips == nil {
-		ips = []string{}
-	}
-	ipList, d := types.ListValueFrom(ctx, types.StringType, ips)
-	diags.Append(d...)
-	tags, d := types.SetValueFrom(ctx, types.StringType, visibleTags(srv.Tags))
-	diags.Append(d...)
+func newServerListItemModel(srv *flexmetal.Server) serverListItemModel {
 	m := serverListItemModel{
-		ID:            types.StringValue(srv.UUID),
-		Name:          types.StringValue(srv.Name),
-		Status:        types.StringValue(srv.Status),
-		StatusMessage: types.StringValue(srv.StatusMessage),
-		Location:      stringOrNull(srv.Location),
-		InstanceType:  stringOrNull(srv.InstanceType),
-		OSSlug:        stringOrNull(srv.OSSlug),
-		IPAddresses:   ipList,
-		IPAddress:     types.StringNull(),
-		Tags:          tags,
-		ContractID:    stringOrNull(srv.ContractID),
-		CreatedAt:     timeValue(&srv.CreatedAt),
-		DeliveredAt:   timeValue(srv.DeliveredAt),
-		ReleasedAt:    timeValue(srv.ReleasedAt),
+		Name:         types.StringValue(srv.Name),
+		Location:     stringOrNull(srv.Location),
+		InstanceType: stringOrNull(srv.InstanceType),
+		OSSlug:       stringOrNull(srv.OSSlug),
+		Tags:         stringSetValue(visibleTags(srv.Tags)),
+		ContractID:   stringOrNull(srv.ContractID),
 	}
-	if len(ips) > 0 {
-		m.IPAddress = types.StringValue(ips[0])
-	}
-	return m, diags
+	m.fromAPI(srv)
+	return m
 }
 
-// serversValue maps listed servers to the list attribute, oldest first (ties by id) so the
-// output does not depend on paging. It also returns the ids the data source's id is built from.
-func serversValue(ctx context.Context, servers []*flexmetal.Server) (types.List, []string, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	sorted := slices.SortedFunc(slices.Values(servers), func(a, b *flexmetal.Server) int {
+// serverListItems maps listed servers, oldest first (ties by id) so the output does not depend
+// on paging, and returns their ids.
+func serverListItems(servers []*flexmetal.Server) ([]serverListItemModel, []string) {
+	return listItems(servers, func(a, b *flexmetal.Server) int {
 		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.UUID, b.UUID))
-	})
-	models := make([]serverListItemModel, len(sorted))
-	ids := make([]string, len(sorted))
-	for i, srv := range sorted {
-		m, d := newServerListItemModel(ctx, srv)
-		diags.Append(d...)
-		models[i] = m
-		ids[i] = srv.UUID
-	}
-	list, d := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: serverListItemAttrTypes}, models)
-	diags.Append(d...)
-	return list, ids, diags
+	}, func(s *flexmetal.Server) string { return s.UUID }, newServerListItemModel)
 }

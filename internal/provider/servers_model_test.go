@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
@@ -24,6 +25,11 @@ func TestNewServerListItemModel(t *testing.T) {
 		s, _ := types.SetValueFrom(ctx, types.StringType, append([]string{}, v...))
 		return s
 	}
+	// The element type comes from the data source's schema, as the framework derives it.
+	var schemaResp datasource.SchemaResponse
+	(&serversDataSource{}).Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
+	listType, _ := schemaResp.Schema.Attributes["servers"].GetType().(types.ListType)
+	itemType, _ := listType.ElemType.(types.ObjectType)
 	cases := []struct {
 		name string
 		in   flexmetal.Server
@@ -37,21 +43,26 @@ func TestNewServerListItemModel(t *testing.T) {
 				CreatedAt: created, DeliveredAt: &delivered, ContractID: "POOL-1",
 			},
 			want: serverListItemModel{
-				ID: types.StringValue("s-1"), Name: types.StringValue("web-1"), Status: types.StringValue("delivered"), StatusMessage: types.StringValue("OK"),
-				Location: types.StringValue("EU: Rotterdam"), InstanceType: types.StringValue("bm7.std.8"), OSSlug: types.StringValue("ubuntu-2404-lts"),
-				IPAddresses: stringList("192.0.2.10", "2001:db8::10"), IPAddress: types.StringValue("192.0.2.10"),
+				serverReportedModel: serverReportedModel{
+					ID: types.StringValue("s-1"), Status: types.StringValue("delivered"), StatusMessage: types.StringValue("OK"),
+					IPAddresses: stringList("192.0.2.10", "2001:db8::10"), IPAddress: types.StringValue("192.0.2.10"),
+					CreatedAt: types.StringValue("2025-03-04T05:06:07Z"), DeliveredAt: types.StringValue("2025-03-04T05:16:07Z"), ReleasedAt: types.StringNull(),
+				},
+				Name: types.StringValue("web-1"), Location: types.StringValue("EU: Rotterdam"), InstanceType: types.StringValue("bm7.std.8"), OSSlug: types.StringValue("ubuntu-2404-lts"),
 				Tags: stringSet("env:prod", "role:web"), ContractID: types.StringValue("POOL-1"),
-				CreatedAt: types.StringValue("2025-03-04T05:06:07Z"), DeliveredAt: types.StringValue("2025-03-04T05:16:07Z"), ReleasedAt: types.StringNull(),
 			},
 		},
 		{
 			name: "new server with nothing yet",
 			in:   flexmetal.Server{UUID: "s-2", Name: "new", Status: "created", CreatedAt: created},
 			want: serverListItemModel{
-				ID: types.StringValue("s-2"), Name: types.StringValue("new"), Status: types.StringValue("created"), StatusMessage: types.StringValue(""),
-				Location: types.StringNull(), InstanceType: types.StringNull(), OSSlug: types.StringNull(),
-				IPAddresses: stringList(), IPAddress: types.StringNull(), Tags: stringSet(), ContractID: types.StringNull(),
-				CreatedAt: types.StringValue("2025-03-04T05:06:07Z"), DeliveredAt: types.StringNull(), ReleasedAt: types.StringNull(),
+				serverReportedModel: serverReportedModel{
+					ID: types.StringValue("s-2"), Status: types.StringValue("created"), StatusMessage: types.StringValue(""),
+					IPAddresses: stringList(), IPAddress: types.StringNull(),
+					CreatedAt: types.StringValue("2025-03-04T05:06:07Z"), DeliveredAt: types.StringNull(), ReleasedAt: types.StringNull(),
+				},
+				Name: types.StringValue("new"), Location: types.StringNull(), InstanceType: types.StringNull(), OSSlug: types.StringNull(),
+				Tags: stringSet(), ContractID: types.StringNull(),
 			},
 		},
 		{
@@ -59,21 +70,21 @@ func TestNewServerListItemModel(t *testing.T) {
 			in: flexmetal.Server{UUID: "s-3", Name: "old", Status: "released", StatusMessage: "OK", Location: "JP: Tokyo", InstanceType: "bm8.std.32",
 				OSSlug: "debian-12", IPAddresses: []string{}, Tags: []string{creationTagPrefix + "only"}, CreatedAt: created, DeliveredAt: &delivered, ReleasedAt: &released},
 			want: serverListItemModel{
-				ID: types.StringValue("s-3"), Name: types.StringValue("old"), Status: types.StringValue("released"), StatusMessage: types.StringValue("OK"),
-				Location: types.StringValue("JP: Tokyo"), InstanceType: types.StringValue("bm8.std.32"), OSSlug: types.StringValue("debian-12"),
-				IPAddresses: stringList(), IPAddress: types.StringNull(), Tags: stringSet(), ContractID: types.StringNull(),
-				CreatedAt: types.StringValue("2025-03-04T05:06:07Z"), DeliveredAt: types.StringValue("2025-03-04T05:16:07Z"), ReleasedAt: types.StringValue("2025-03-04T06:06:07Z"),
+				serverReportedModel: serverReportedModel{
+					ID: types.StringValue("s-3"), Status: types.StringValue("released"), StatusMessage: types.StringValue("OK"),
+					IPAddresses: stringList(), IPAddress: types.StringNull(),
+					CreatedAt: types.StringValue("2025-03-04T05:06:07Z"), DeliveredAt: types.StringValue("2025-03-04T05:16:07Z"), ReleasedAt: types.StringValue("2025-03-04T06:06:07Z"),
+				},
+				Name: types.StringValue("old"), Location: types.StringValue("JP: Tokyo"), InstanceType: types.StringValue("bm8.std.32"), OSSlug: types.StringValue("debian-12"),
+				Tags: stringSet(), ContractID: types.StringNull(),
 			},
 		},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, diags := newServerListItemModel(ctx, &c.in)
-			if diags.HasError() {
-				t.Fatal(diags)
-			}
-			gotObj, d1 := types.ObjectValueFrom(ctx, serverListItemAttrTypes, got)
-			wantObj, d2 := types.ObjectValueFrom(ctx, serverListItemAttrTypes, c.want)
+			got := newServerListItemModel(&c.in)
+			gotObj, d1 := types.ObjectValueFrom(ctx, itemType.AttrTypes, got)
+			wantObj, d2 := types.ObjectValueFrom(ctx, itemType.AttrTypes, c.want)
 			if d1.HasError() || d2.HasError() {
 				t.Fatal(d1, d2)
 			}
@@ -84,22 +95,14 @@ func TestNewServerListItemModel(t *testing.T) {
 	}
 }
 
-func TestServersValueSortsByCreatedThenID(t *testing.T) {
-	ctx := context.Background()
+func TestServerListItemsSortsByCreatedThenID(t *testing.T) {
 	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	servers := []*flexmetal.Server{
 		{UUID: "c", Name: "late", CreatedAt: t0.Add(time.Minute)},
 		{UUID: "b", Name: "early-b", CreatedAt: t0},
 		{UUID: "a", Name: "early-a", CreatedAt: t0},
 	}
-	list, ids, diags := serversValue(ctx, servers)
-	if diags.HasError() {
-		t.Fatal(diags)
-	}
-	var models []serverListItemModel
-	if d := list.ElementsAs(ctx, &models, false); d.HasError() {
-		t.Fatal(d)
-	}
+	models, ids := serverListItems(servers)
 	var names []string
 	for _, m := range models {
 		names = append(names, m.Name.ValueString())
@@ -108,6 +111,6 @@ func TestServersValueSortsByCreatedThenID(t *testing.T) {
 		t.Errorf("names %q ids %q, want early-a, early-b, late", names, ids)
 	}
 	if servers[0].UUID != "c" {
-		t.Error("serversValue reordered the caller's slice")
+		t.Error("serverListItems reordered the caller's slice")
 	}
 }

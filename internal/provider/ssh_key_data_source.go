@@ -73,12 +73,8 @@ func (d *sshKeyDataSource) ConfigValidators(context.Context) []datasource.Config
 }
 
 func (d *sshKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !requireProviderData(d.data, sshKeyDataSourceTypeName, &resp.Diagnostics) {
-		return
-	}
-	var cfg sshKeyModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	cfg, ok := decode[sshKeyModel](ctx, d.data, sshKeyDataSourceTypeName, req.Config.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	var key *flexmetal.SSHKey

@@ -2,12 +2,8 @@ package provider
 
 import (
 	"cmp"
-	"context"
-	"slices"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
@@ -20,13 +16,6 @@ type sshKeyModel struct {
 	Name      types.String `tfsdk:"name"`
 	PublicKey types.String `tfsdk:"public_key"`
 	CreatedAt types.String `tfsdk:"created_at"`
-}
-
-var sshKeyAttrTypes = map[string]attr.Type{
-	"id":         types.StringType,
-	"name":       types.StringType,
-	"public_key": types.StringType,
-	"created_at": types.StringType,
 }
 
 func newSSHKeyModel(k *flexmetal.SSHKey) sshKeyModel {
@@ -49,18 +38,10 @@ func (m *sshKeyModel) applySSHKey(k *flexmetal.SSHKey) {
 	}
 }
 
-// sshKeysValue maps stored keys to the list attribute, oldest first (ties by id) so the output
-// is stable. It also returns the ids the data source's id is built from.
-func sshKeysValue(ctx context.Context, keys []*flexmetal.SSHKey) (types.List, []string, diag.Diagnostics) {
-	sorted := slices.SortedFunc(slices.Values(keys), func(a, b *flexmetal.SSHKey) int {
+// sshKeyModels maps stored keys for the list attribute, oldest first (ties by id) so the output
+// is stable, and returns their ids.
+func sshKeyModels(keys []*flexmetal.SSHKey) ([]sshKeyModel, []string) {
+	return listItems(keys, func(a, b *flexmetal.SSHKey) int {
 		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.UUID, b.UUID))
-	})
-	models := make([]sshKeyModel, len(sorted))
-	ids := make([]string, len(sorted))
-	for i, k := range sorted {
-		models[i] = newSSHKeyModel(k)
-		ids[i] = k.UUID
-	}
-	list, diags := types.ListValueFrom(ctx, types.ObjectType{AttrTypes: sshKeyAttrTypes}, models)
-	return list, ids, diags
+	}, func(k *flexmetal.SSHKey) string { return k.UUID }, newSSHKeyModel)
 }

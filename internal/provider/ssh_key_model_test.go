@@ -99,7 +99,7 @@ func TestOpenSSHPublicKeyValidator(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			req := validator.StringRequest{Path: path.Root("public_key"), ConfigValue: c.value}
 			var resp validator.StringResponse
-			openSSHPublicKeyValidator{}.ValidateString(context.Background(), req, &resp)
+			openSSHPublicKeyValidator().ValidateString(context.Background(), req, &resp)
 			switch {
 			case c.problem == "" && resp.Diagnostics.HasError():
 				t.Errorf("refused: %v", resp.Diagnostics)

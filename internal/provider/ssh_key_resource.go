@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -58,7 +57,7 @@ func (r *sshKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"public_key": schema.StringAttribute{
 				MarkdownDescription: "The OpenSSH public key, one line such as `ssh-ed25519 AAAA… user@host`; typically `file(\"~/.ssh/id_ed25519.pub\")`. Surrounding white space (the file's trailing newline) is not sent to the API and does not count as a change. Private keys are refused. Changing the key replaces it.",
 				Required:            true,
-				Validators:          []validator.String{notPrivateKeyValidator{}, openSSHPublicKeyValidator{}},
+				Validators:          []validator.String{notPrivateKeyValidator(), openSSHPublicKeyValidator()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
 					func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 						resp.RequiresReplace = strings.TrimSpace(req.PlanValue.ValueString()) != strings.TrimSpace(req.StateValue.ValueString())
@@ -77,12 +76,8 @@ func (r *sshKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 }
 
 func (r *sshKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !requireProviderData(r.data, sshKeyResourceTypeName, &resp.Diagnostics) {
-		return
-	}
-	var plan sshKeyModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, ok := decode[sshKeyModel](ctx, r.data, sshKeyResourceTypeName, req.Plan.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	name := plan.Name.ValueString()
@@ -98,12 +93,8 @@ func (r *sshKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 }
 
 func (r *sshKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !requireProviderData(r.data, sshKeyResourceTypeName, &resp.Diagnostics) {
-		return
-	}
-	var state sshKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := decode[sshKeyModel](ctx, r.data, sshKeyResourceTypeName, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	id := state.ID.ValueString()
@@ -134,12 +125,8 @@ func (r *sshKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 }
 
 func (r *sshKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !requireProviderData(r.data, sshKeyResourceTypeName, &resp.Diagnostics) {
-		return
-	}
-	var state sshKeyModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, ok := decode[sshKeyModel](ctx, r.data, sshKeyResourceTypeName, req.State.Get, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	id := state.ID.ValueString()
@@ -155,59 +142,4 @@ func (r *sshKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 
 func (r *sshKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
-}
-
-// openSSHPublicKeyPattern is one OpenSSH public key line: type, base64 key data, optional comment.
-var openSSHPublicKeyPattern = regexp.MustCompile(`^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$`)
-
-// openSSHPublicKeyValidator requires a value that looks like one OpenSSH public key, ignoring
-// surrounding white space, so a wrong file or a mangled paste fails at plan time.
-type openSSHPublicKeyValidator struct{}
-
-var _ validator.String = openSSHPublicKeyValidator{}
-
-func (openSSHPublicKeyValidator) Description(context.Context) string {
-	return "must be one OpenSSH public key line, such as \"ssh-ed25519 AAAA... user@host\""
-}
-
-func (v openSSHPublicKeyValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (openSSHPublicKeyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	value := strings.TrimSpace(req.ConfigValue.ValueString())
-	if strings.Contains(value, "PRIVATE KEY") || openSSHPublicKeyPattern.MatchString(value) {
-		// Private keys get notPrivateKeyValidator's more pointed message.
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Invalid SSH Public Key",
-		fmt.Sprintf("The %s %s. It must be one OpenSSH public key line: a key type (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521 or sk-*@openssh.com), a space, the base64 key data and an optional comment. Use the contents of your .pub file, e.g. file(\"~/.ssh/id_ed25519.pub\").",
-			req.Path, publicKeyProblem(value)))
-}
-
-// publicKeyProblem says what is wrong with a value that is not an OpenSSH public key, without
-// repeating more of it than its first word.
-func publicKeyProblem(value string) string {
-	fields := strings.Fields(value)
-	switch {
-	case value == "":
-		return "is empty"
-	case strings.HasPrefix(value, "----"):
-		return "is in PEM or RFC 4716 format, not OpenSSH format; convert it with ssh-keygen -i -f KEYFILE, or use the .pub file ssh-keygen wrote"
-	case strings.ContainsAny(value, "\r\n"):
-		return "spans several lines; give exactly one key (one flexmetal_ssh_key per key)"
-	case !openSSHPublicKeyPattern.MatchString(fields[0] + " AAAA"):
-		word := fields[0]
-		if len(word) > 24 {
-			word = word[:24] + "…"
-		}
-		return fmt.Sprintf("starts with %q, which is not an OpenSSH key type", word)
-	case len(fields) < 2:
-		return "has a key type but no key data"
-	default:
-		return "has key data that is not base64, or is separated from the type by more than one space"
-	}
 }

@@ -20,8 +20,8 @@ type sshKeysDataSource struct {
 func NewSSHKeysDataSource() datasource.DataSource { return &sshKeysDataSource{} }
 
 type sshKeysDataSourceModel struct {
-	ID      types.String `tfsdk:"id"`
-	SSHKeys types.List   `tfsdk:"ssh_keys"`
+	ID      types.String  `tfsdk:"id"`
+	SSHKeys []sshKeyModel `tfsdk:"ssh_keys"`
 }
 
 func (d *sshKeysDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -63,11 +63,7 @@ func (d *sshKeysDataSource) Read(ctx context.Context, _ datasource.ReadRequest, 
 		resp.Diagnostics.AddError("Unable to Read SSH Keys", "Listing the stored SSH keys failed.\n\n"+apiErrorDetail(err))
 		return
 	}
-	list, ids, diags := sshKeysValue(ctx, keys)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	state := sshKeysDataSourceModel{ID: types.StringValue(listID(nil, ids)), SSHKeys: list}
+	models, ids := sshKeyModels(keys)
+	state := sshKeysDataSourceModel{ID: types.StringValue(listID(nil, ids)), SSHKeys: models}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

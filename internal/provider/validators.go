@@ -3,84 +3,152 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// baseURLValidator refuses endpoints that are not absolute http(s) URLs, and plain http to
-// anything but loopback.
-type baseURLValidator struct{}
-
-var _ validator.String = baseURLValidator{}
-
-func (baseURLValidator) Description(context.Context) string {
-	return "must be an https URL, or http on a loopback host"
+// stringCheck is a string validator made of a description and a check. The check returns the
+// summary and detail of the error for a bad value, or an empty summary for a good one; null and
+// unknown values are not checked.
+type stringCheck struct {
+	description string
+	check       func(p path.Path, value string) (summary, detail string)
 }
 
-func (v baseURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+var _ validator.String = stringCheck{}
 
-func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (c stringCheck) Description(context.Context) string { return c.description }
+
+func (c stringCheck) MarkdownDescription(context.Context) string { return c.description }
+
+func (c stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if msg := checkBaseURL(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid FlexMetal Base URL",
-			fmt.Sprintf("%q is not usable: %s.", req.ConfigValue.ValueString(), msg))
+	if summary, detail := c.check(req.Path, req.ConfigValue.ValueString()); summary != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, summary, detail)
+	}
+}
+
+// baseURLValidator refuses endpoints that are not absolute http(s) URLs, and plain http to
+// anything but loopback.
+func baseURLValidator() validator.String {
+	return stringCheck{
+		description: "must be an https URL, or http on a loopback host",
+		check: func(_ path.Path, raw string) (string, string) {
+			if msg := checkBaseURL(raw); msg != "" {
+				return "Invalid FlexMetal Base URL", fmt.Sprintf("%q is not usable: %s.", raw, msg)
+			}
+			return "", ""
+		},
 	}
 }
 
 // durationValidator checks a Go duration string within bounds.
-type durationValidator struct {
-	min, max time.Duration
-}
-
-var _ validator.String = durationValidator{}
-
-func (v durationValidator) Description(context.Context) string {
-	return fmt.Sprintf("must be a duration such as \"10s\" or \"1m\", between %s and %s", v.min, v.max)
-}
-
-func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	raw := req.ConfigValue.ValueString()
-	d, err := time.ParseDuration(raw)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
-			fmt.Sprintf("%q is not a duration. Use a number with a unit, such as \"10s\", \"500ms\" or \"2m\".", raw))
-		return
-	}
-	if d < v.min || d > v.max {
-		resp.Diagnostics.AddAttributeError(req.Path, "Duration Out of Range",
-			fmt.Sprintf("%q is outside the allowed range: use a duration between %s and %s.", raw, v.min, v.max))
+func durationValidator(minimum, maximum time.Duration) validator.String {
+	return stringCheck{
+		description: fmt.Sprintf("must be a duration such as \"10s\" or \"1m\", between %s and %s", minimum, maximum),
+		check: func(_ path.Path, raw string) (string, string) {
+			d, err := time.ParseDuration(raw)
+			switch {
+			case err != nil:
+				return "Invalid Duration", fmt.Sprintf("%q is not a duration. Use a number with a unit, such as \"10s\", \"500ms\" or \"2m\".", raw)
+			case d < minimum || d > maximum:
+				return "Duration Out of Range", fmt.Sprintf("%q is outside the allowed range: use a duration between %s and %s.", raw, minimum, maximum)
+			}
+			return "", ""
+		},
 	}
 }
 
-// notPrivateKeyValidator refuses private key material where a public key belongs: pasting
-// the wrong file would otherwise send a secret to the API and into the state.
-type notPrivateKeyValidator struct{}
-
-var _ validator.String = notPrivateKeyValidator{}
-
-func (notPrivateKeyValidator) Description(context.Context) string {
-	return "must be a public key, never a private key"
-}
-
-func (v notPrivateKeyValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (notPrivateKeyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
+// notPrivateKeyValidator refuses private key material where a public key belongs: pasting the
+// wrong file would otherwise send a secret to the API and into the state.
+func notPrivateKeyValidator() validator.String {
+	return stringCheck{
+		description: "must be a public key, never a private key",
+		check: func(_ path.Path, value string) (string, string) {
+			if strings.Contains(value, "PRIVATE KEY") {
+				return "Private Key Given Instead of Public Key",
+					"The value contains \"PRIVATE KEY\": it is a private key, which must never leave your machine. Use the public key instead (the .pub file, e.g. file(\"~/.ssh/id_ed25519.pub\"))."
+			}
+			return "", ""
+		},
 	}
-	if strings.Contains(req.ConfigValue.ValueString(), "PRIVATE KEY") {
-		resp.Diagnostics.AddAttributeError(req.Path, "Private Key Given Instead of Public Key",
-			"The value contains \"PRIVATE KEY\": it is a private key, which must never leave your machine. Use the public key instead (the .pub file, e.g. file(\"~/.ssh/id_ed25519.pub\")).")
+}
+
+// openSSHPublicKeyPattern is one OpenSSH public key line: type, base64 key data, optional comment.
+var openSSHPublicKeyPattern = regexp.MustCompile(`^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$`)
+
+// openSSHPublicKeyValidator requires a value that looks like one OpenSSH public key, ignoring
+// surrounding white space, so a wrong file or a mangled paste fails at plan time.
+func openSSHPublicKeyValidator() validator.String {
+	return stringCheck{
+		description: "must be one OpenSSH public key line, such as \"ssh-ed25519 AAAA... user@host\"",
+		check: func(p path.Path, raw string) (string, string) {
+			value := strings.TrimSpace(raw)
+			if strings.Contains(value, "PRIVATE KEY") || openSSHPublicKeyPattern.MatchString(value) {
+				// Private keys get notPrivateKeyValidator's more pointed message.
+				return "", ""
+			}
+			return "Invalid SSH Public Key",
+				fmt.Sprintf("The %s %s. It must be one OpenSSH public key line: a key type (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521 or sk-*@openssh.com), a space, the base64 key data and an optional comment. Use the contents of your .pub file, e.g. file(\"~/.ssh/id_ed25519.pub\").",
+					p, publicKeyProblem(value))
+		},
+	}
+}
+
+// publicKeyProblem says what is wrong with a value that is not an OpenSSH public key, without
+// repeating more of it than its first word.
+func publicKeyProblem(value string) string {
+	fields := strings.Fields(value)
+	switch {
+	case value == "":
+		return "is empty"
+	case strings.HasPrefix(value, "----"):
+		return "is in PEM or RFC 4716 format, not OpenSSH format; convert it with ssh-keygen -i -f KEYFILE, or use the .pub file ssh-keygen wrote"
+	case strings.ContainsAny(value, "\r\n"):
+		return "spans several lines; give exactly one key (one flexmetal_ssh_key per key)"
+	case !openSSHPublicKeyPattern.MatchString(fields[0] + " AAAA"):
+		word := fields[0]
+		if len(word) > 24 {
+			word = word[:24] + "…"
+		}
+		return fmt.Sprintf("starts with %q, which is not an OpenSSH key type", word)
+	case len(fields) < 2:
+		return "has a key type but no key data"
+	default:
+		return "has key data that is not base64, or is separated from the type by more than one space"
+	}
+}
+
+// tagPattern is what the API accepts as a tag.
+var tagPattern = regexp.MustCompile(`^[A-Za-z0-9_:-]{1,64}$`)
+
+// tagValidator requires a tag the API accepts, with one error per bad tag that says what is
+// wrong with it.
+func tagValidator() validator.String {
+	const rule = "must be 1 to 64 characters from A-Z, a-z, 0-9, '_', ':' and '-', e.g. \"env:prod\""
+	return stringCheck{
+		description: rule,
+		check: func(_ path.Path, tag string) (string, string) {
+			if tagPattern.MatchString(tag) {
+				return "", ""
+			}
+			problem := ""
+			switch {
+			case tag == "":
+				problem = " It is empty."
+			case len(tag) > 64:
+				problem = fmt.Sprintf(" It is %d characters long.", len(tag))
+			case strings.ContainsFunc(tag, unicode.IsSpace):
+				problem = " It contains white space."
+			}
+			return "Invalid Tag", fmt.Sprintf("Tag %q %s.%s", tag, rule, problem)
+		},
 	}
 }

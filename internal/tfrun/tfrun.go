@@ -13,39 +13,72 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
 
 // ProviderAddress is the provider's source address without the registry host.
 const ProviderAddress = "flexmetal/flexmetal"
 
-var (
-	buildOnce sync.Once
-	buildDir  string
-	buildErr  error
-)
+// BuildProvider compiles the provider into dir, which the caller owns and removes (a test's
+// t.TempDir(), say), and returns dir: the binary inside is terraform-provider-flexmetal.
+func BuildProvider(dir string) (string, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-flexmetal"), ".")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the provider: %v\n%s", err, out)
+	}
+	return dir, nil
+}
 
-// BuildProvider compiles the provider once per process into a temporary directory and returns
-// that directory (the binary inside is terraform-provider-flexmetal).
-func BuildProvider() (string, error) {
-	buildOnce.Do(func() {
-		root, err := moduleRoot()
-		if err != nil {
-			buildErr = err
-			return
-		}
-		buildDir, err = os.MkdirTemp("", "flexmetal-provider-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		cmd := exec.Command("go", "build", "-o", filepath.Join(buildDir, "terraform-provider-flexmetal"), ".")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("building the provider: %v\n%s", err, out)
-		}
-	})
-	return buildDir, buildErr
+// ServeProvider runs a provider server in this process, as terraform-plugin-testing does, and
+// returns the TF_REATTACH_PROVIDERS entry that makes terraform use it instead of launching a
+// binary, so a caller can choose the provider's client options (the benchmark's baseline does).
+// The server stops when ctx ends; stop waits for that.
+func ServeProvider(ctx context.Context, host string, server func() tfprotov6.ProviderServer) (env string, stop func(), err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	configCh := make(chan *plugin.ReattachConfig, 1)
+	closeCh := make(chan struct{})
+	errCh := make(chan error, 1)
+	go func() {
+		errCh <- tf6server.Serve(host+"/"+ProviderAddress, server,
+			tf6server.WithDebug(ctx, configCh, closeCh),
+			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
+			tf6server.WithoutLogStderrOverride())
+	}()
+	stop = func() {
+		cancel()
+		<-closeCh
+	}
+	var cfg *plugin.ReattachConfig
+	select {
+	case cfg = <-configCh:
+	case err := <-errCh:
+		cancel()
+		return "", nil, fmt.Errorf("serving the provider: %w", err)
+	}
+	reattach := map[string]any{
+		host + "/" + ProviderAddress: map[string]any{
+			"Protocol":        cfg.Protocol,
+			"ProtocolVersion": cfg.ProtocolVersion,
+			"Pid":             cfg.Pid,
+			"Test":            true,
+			"Addr":            map[string]string{"Network": cfg.Addr.Network(), "String": cfg.Addr.String()},
+		},
+	}
+	raw, err := json.Marshal(reattach)
+	if err != nil {
+		stop()
+		return "", nil, err
+	}
+	return "TF_REATTACH_PROVIDERS=" + string(raw), stop, nil
 }
 
 func moduleRoot() (string, error) {
@@ -75,6 +108,18 @@ func IsOpenTofu(binary string) bool {
 	return err == nil && bytes.Contains(out, []byte("OpenTofu"))
 }
 
+// RegistryHost is the host that binary resolves the provider's short source address against:
+// TF_ACC_PROVIDER_HOST when set (as for terraform-plugin-testing), else the binary's default.
+func RegistryHost(binary string) string {
+	if h := os.Getenv("TF_ACC_PROVIDER_HOST"); h != "" {
+		return h
+	}
+	if IsOpenTofu(binary) {
+		return "registry.opentofu.org"
+	}
+	return "registry.terraform.io"
+}
+
 // Workspace is a directory with a configuration and a CLI config whose dev_overrides point the
 // provider's address at a locally built binary, so no `init` and no registry are needed.
 type Workspace struct {
@@ -89,10 +134,7 @@ func NewWorkspace(binary, dir, providerDir string, extraEnv ...string) (*Workspa
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	host := "registry.terraform.io"
-	if IsOpenTofu(binary) {
-		host = "registry.opentofu.org"
-	}
+	host := RegistryHost(binary)
 	cliConfig := filepath.Join(dir, ".terraformrc")
 	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n", host+"/"+ProviderAddress, providerDir)
 	if err := os.WriteFile(cliConfig, []byte(rc), 0o600); err != nil {

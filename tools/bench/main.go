@@ -1,7 +1,8 @@
 // Command bench measures the provider against the simulator with the real terraform binary:
 // API requests and wall time for creating fleets and for refreshing (planning) large ones, with
-// the provider's coalesced polling and with the one-GET-per-server baseline
-// (FLEXMETAL_COALESCING=false), and how soon a delivery is noticed. It prints a Markdown table
+// the provider's coalesced polling and with the one-GET-per-server baseline (the client option
+// flexmetal.WithCoalescing(false); the provider runs in this process so the benchmark can set
+// it), and how soon a delivery is noticed. It prints a Markdown table
 // and checks the project's targets; `make bench` runs it.
 package main
 
@@ -15,8 +16,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/provider"
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/tfrun"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 )
 
 type options struct {
@@ -80,19 +84,28 @@ func parseSizes(s string) ([]int, error) {
 }
 
 func run(o options) error {
+	// The in-process provider logs at TRACE to stderr unless told otherwise: terraform, which
+	// filters a launched provider's logs, is not in between.
+	for _, v := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
+		if os.Getenv(v) == "" {
+			_ = os.Setenv(v, "off")
+		}
+	}
 	tf, err := tfrun.Binary()
 	if err != nil {
 		return fmt.Errorf("no terraform binary: %w", err)
-	}
-	providerDir, err := tfrun.BuildProvider()
-	if err != nil {
-		return err
 	}
 	work, err := os.MkdirTemp("", "flexmetal-bench-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
+	// The provider is served from this process (TF_REATTACH_PROVIDERS), so dev_overrides only
+	// has to exempt it from `terraform init`: its directory stays empty.
+	providerDir := filepath.Join(work, "provider")
+	if err := os.Mkdir(providerDir, 0o755); err != nil {
+		return err
+	}
 	ctx := context.Background()
 
 	var rows []row
@@ -135,23 +148,36 @@ resource "flexmetal_server" "fleet" {
 `, n, simulator.ExamplePublicKeyEd25519)
 }
 
-func workspace(tf, dir, providerDir, url string, n int, o options, mode string) (*tfrun.Workspace, error) {
-	env := []string{"FLEXMETAL_COALESCING=" + strconv.FormatBool(mode != "baseline")}
-	ws, err := tfrun.NewWorkspace(tf, dir, providerDir, env...)
-	if err != nil {
-		return nil, err
+// workspace prepares dir for a fleet of n servers and serves the provider for mode: the
+// baseline's client checks each server with its own GET. Call stop when done with it.
+func workspace(ctx context.Context, tf, dir, providerDir, url string, n int, o options, mode string) (ws *tfrun.Workspace, stop func(), err error) {
+	var opts []flexmetal.Option
+	if mode == "baseline" {
+		opts = append(opts, flexmetal.WithCoalescing(false))
 	}
-	return ws, ws.WriteConfig(fleetConfig(url, n, o.pollInterval))
+	reattach, stop, err := tfrun.ServeProvider(ctx, tfrun.RegistryHost(tf), providerserver.NewProtocol6(provider.New("bench", opts...)()))
+	if err != nil {
+		return nil, nil, err
+	}
+	if ws, err = tfrun.NewWorkspace(tf, dir, providerDir, reattach); err == nil {
+		err = ws.WriteConfig(fleetConfig(url, n, o.pollInterval))
+	}
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return ws, stop, nil
 }
 
 func benchCreate(ctx context.Context, o options, tf, providerDir, dir string, n int, mode string) (row, error) {
 	sim := simulator.New(simulator.Config{StepDuration: o.delivery / 9, ReleaseDuration: time.Second, Latency: o.latency})
 	url, stop := sim.Start()
 	defer stop()
-	ws, err := workspace(tf, dir, providerDir, url, n, o, mode)
+	ws, stopProvider, err := workspace(ctx, tf, dir, providerDir, url, n, o, mode)
 	if err != nil {
 		return row{}, err
 	}
+	defer stopProvider()
 	start := time.Now()
 	if _, err := ws.Run(ctx, "apply", "-auto-approve", fmt.Sprintf("-parallelism=%d", n)); err != nil {
 		return row{}, err
@@ -197,23 +223,27 @@ func benchRefresh(ctx context.Context, o options, tf, providerDir, dir string, n
 	sim := simulator.New(simulator.Config{StepDuration: -1, ReleaseDuration: -1})
 	url, stop := sim.Start()
 	defer stop()
-	seed, err := workspace(tf, dir, providerDir, url, n, o, "coalesced")
+	seed, stopSeed, err := workspace(ctx, tf, dir, providerDir, url, n, o, "coalesced")
 	if err != nil {
 		return nil, err
 	}
-	if _, err := seed.Run(ctx, "apply", "-auto-approve", "-parallelism=50"); err != nil {
+	_, err = seed.Run(ctx, "apply", "-auto-approve", "-parallelism=50")
+	stopSeed()
+	if err != nil {
 		return nil, err
 	}
 	sim.SetLatency(o.latency)
 	var rows []row
 	for _, mode := range []string{"coalesced", "baseline"} {
-		ws, err := workspace(tf, dir, providerDir, url, n, o, mode)
+		ws, stopProvider, err := workspace(ctx, tf, dir, providerDir, url, n, o, mode)
 		if err != nil {
 			return nil, err
 		}
 		sim.ResetRequests()
 		start := time.Now()
-		if out, err := ws.Run(ctx, "plan", "-detailed-exitcode"); err != nil {
+		out, err := ws.Run(ctx, "plan", "-detailed-exitcode")
+		stopProvider()
+		if err != nil {
 			return nil, fmt.Errorf("plan over %d servers was not empty: %w\n%s", n, err, out)
 		}
 		rows = append(rows, row{scenario: "refresh (plan)", n: n, mode: mode, wall: time.Since(start), requests: len(sim.Requests())})

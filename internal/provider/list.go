@@ -22,3 +22,17 @@ func listID(filters map[string]string, itemIDs []string) string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// listItems prepares API items for a list attribute: sorted by compare, so the output does not
+// depend on the API's order or paging, and mapped by toModel. It also returns the item ids a list
+// data source's id is built from. The caller's slice is left as it was.
+func listItems[T, M any](items []T, compare func(a, b T) int, id func(T) string, toModel func(T) M) ([]M, []string) {
+	sorted := slices.SortedFunc(slices.Values(items), compare)
+	models := make([]M, len(sorted))
+	ids := make([]string, len(sorted))
+	for i, item := range sorted {
+		models[i] = toModel(item)
+		ids[i] = id(item)
+	}
+	return models, ids
+}

@@ -1,0 +1,161 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+const customIPXESlug = "custom-ipxe"
+
+var (
+	contractIDPattern = regexp.MustCompile(`^[A-Z0-9_\-.]{0,240}$`)
+	filesystems       = []string{"ext2", "ext3", "ext4", "xfs"}
+)
+
+func (r *serverResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = serverResourceSchema(ctx)
+}
+
+// serverResourceSchema is the flexmetal_server schema; types of nested objects are derived from
+// it rather than written out a second time.
+func serverResourceSchema(ctx context.Context) schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: "A FlexMetal bare-metal server. Creating it orders the server and waits until it is `delivered`; destroying it releases the server (billing stops once it is `released`). Only `tags` change in place: every other input forces a new server.",
+		Attributes: withAttributes(serverReportedAttributes.resource(), map[string]schema.Attribute{
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Host name of the server, e.g. `web-1.example.com`. Changing it creates a new server.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 255)},
+			},
+			"location": schema.StringAttribute{
+				MarkdownDescription: "Name of the location (data center), e.g. `EU: Rotterdam`; see the `flexmetal_locations` data source. Changing it creates a new server.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"instance_type": schema.StringAttribute{
+				MarkdownDescription: "Name of the instance type (hardware configuration), e.g. `bm7.std.8`; it must be offered at `location` (see the `flexmetal_instance_types` data source). Changing it creates a new server.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"os": schema.SingleNestedAttribute{
+				MarkdownDescription: "Operating system to install. Changing any of it creates a new server.",
+				Required:            true,
+				Attributes: map[string]schema.Attribute{
+					"slug": schema.StringAttribute{
+						MarkdownDescription: "Slug of the operating system, e.g. `ubuntu-2404-lts`; see the `flexmetal_operating_systems` data source.",
+						Required:            true,
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"kernel_params": schema.ListNestedAttribute{
+						MarkdownDescription: "Kernel parameters for the PXE stage of the installation (Talos needs them; most systems do not). The API does not report them back, so they are kept as configured.",
+						Optional:            true,
+						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+							"key":   schema.StringAttribute{MarkdownDescription: "Parameter name, e.g. `siderolink.api`.", Required: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+							"value": schema.StringAttribute{MarkdownDescription: "Parameter value.", Required: true},
+						}},
+					},
+					"partitions": schema.ListNestedAttribute{
+						MarkdownDescription: "Custom disk partitions; without them the OS's default scheme is used. The API does not report them back, so they are kept as configured.",
+						Optional:            true,
+						Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
+						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+							"target": schema.StringAttribute{
+								MarkdownDescription: "Mount point, e.g. `/var/lib/data`.",
+								Required:            true,
+								Validators:          []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^/`), "must be an absolute mount point starting with \"/\", e.g. \"/data\"")},
+							},
+							"filesystem": schema.StringAttribute{
+								MarkdownDescription: "Filesystem: one of `ext2`, `ext3`, `ext4`, `xfs`.",
+								Required:            true,
+								Validators:          []validator.String{stringvalidator.OneOf(filesystems...)},
+							},
+							"size": schema.Int64Attribute{
+								MarkdownDescription: "Size in MB, or `-1` for the rest of the disk.",
+								Required:            true,
+								Validators:          []validator.Int64{int64validator.Any(int64validator.OneOf(-1), int64validator.AtLeast(1))},
+							},
+						}},
+					},
+					"ipxe_script_url": schema.StringAttribute{
+						MarkdownDescription: "URL of a custom iPXE script. Required with, and only allowed with, the `custom-ipxe` slug.",
+						Optional:            true,
+						Validators:          []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^https?://\S+$`), "must be an http:// or https:// URL")},
+					},
+				},
+			},
+			"ssh_keys": schema.ListAttribute{
+				MarkdownDescription: "SSH public keys (OpenSSH format) or UUIDs of stored keys (see `flexmetal_ssh_key`) installed for root. At least one. The API does not report them back, so they are kept as configured. Changing them creates a new server.",
+				Required:            true,
+				ElementType:         types.StringType,
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1),
+					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1), notPrivateKeyValidator()),
+				},
+			},
+			"post_install_script": schema.StringAttribute{
+				MarkdownDescription: "Script run once after the OS is installed (Linux only), e.g. a `#!/bin/bash` script. Sensitive; not reported back by the API. Changing it creates a new server.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"tags": schema.SetAttribute{
+				MarkdownDescription: "Tags, each matching `[A-Za-z0-9_:-]{1,64}` (e.g. `env:prod`), at most 60. Updated in place; tags changed outside Terraform show up as drift.",
+				Optional:            true,
+				ElementType:         types.StringType,
+				Validators: []validator.Set{
+					setvalidator.SizeAtMost(maxTags),
+					setvalidator.ValueStringsAre(tagValidator()),
+				},
+			},
+			"contract_id": schema.StringAttribute{
+				MarkdownDescription: "Contract of a committed capacity pool to order from (upper case letters, digits, `_`, `-`, `.`). When unset, the API chooses (committed capacity first) and reports the contract used.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{stringvalidator.RegexMatches(contractIDPattern, "must be upper case letters, digits, '_', '-' or '.', at most 240 characters")},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"overflow": schema.BoolAttribute{
+				MarkdownDescription: "Order on-demand capacity when the committed pool is full (`true`), instead of failing. Defaults to the API's behavior (`false`). Changing it creates a new server.",
+				Optional:            true,
+			},
+			"timeouts": describedTimeouts(ctx, timeouts.Opts{
+				Create:            true,
+				Update:            true,
+				Delete:            true,
+				CreateDescription: "How long to wait for delivery (default `60m`). When it runs out, the server stays in state as tainted and is released by the next apply.",
+				UpdateDescription: "How long an in-place update (tags) may take (default `20m`).",
+				DeleteDescription: "How long to wait for the release (default `20m`).",
+			}, "Operation timeouts, as durations such as `90m` or `1h`."),
+		}),
+	}
+}
+
+// serverOSAttrTypes are the attribute types of the nested os object, read off the schema.
+var serverOSAttrTypes = sync.OnceValue(func() map[string]attr.Type {
+	os, _ := serverResourceSchema(context.Background()).Attributes["os"].GetType().(types.ObjectType)
+	return os.AttrTypes
+})
+
+// describedTimeouts adds a description to the timeouts attribute, which the timeouts package
+// leaves without one.
+func describedTimeouts(ctx context.Context, opts timeouts.Opts, description string) schema.Attribute {
+	attr := timeouts.Attributes(ctx, opts)
+	if nested, ok := attr.(schema.SingleNestedAttribute); ok {
+		nested.MarkdownDescription = description
+		return nested
+	}
+	return attr
+}
