@@ -60,6 +60,10 @@ type Client struct {
 	OperatingSystems *OperatingSystemsService
 	// SSHKeys manages stored SSH public keys.
 	SSHKeys *SSHKeysService
+	// Tags manages the account's server tags.
+	Tags *TagsService
+	// Account reads quotas, capacity commits and usage.
+	Account *AccountService
 }
 
 // Option configures a Client.
@@ -164,6 +168,8 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Locations = &LocationsService{client: c}
 	c.OperatingSystems = &OperatingSystemsService{client: c}
 	c.SSHKeys = &SSHKeysService{client: c}
+	c.Tags = &TagsService{client: c}
+	c.Account = &AccountService{client: c}
 	return c, nil
 }
 

@@ -21,13 +21,15 @@ func (e *ServerFailedError) Error() string {
 }
 
 // WaitError means waiting stopped (timeout, interrupt, or the server vanished) before the
-// server reached the wanted status. Last is the last state seen, nil if none was.
+// server reached the wanted status. Last is the last state seen, nil if none was. Command is,
+// for a reinstall wait, the last reinstall command seen (nil for other waits or if none was).
 type WaitError struct {
-	UUID   string
-	Want   string
-	Last   *Server
-	Err    error
-	Polled int
+	UUID    string
+	Want    string
+	Last    *Server
+	Command *Command
+	Err     error
+	Polled  int
 }
 
 func (e *WaitError) Error() string {
@@ -37,6 +39,9 @@ func (e *WaitError) Error() string {
 		if e.Last.StatusMessage != "" {
 			last += fmt.Sprintf(" (%s)", e.Last.StatusMessage)
 		}
+	}
+	if e.Command != nil {
+		last += fmt.Sprintf(", reinstall command %s %q", e.Command.UUID, e.Command.State)
 	}
 	return fmt.Sprintf("waiting for server %s to be %s: %s: %v", e.UUID, e.Want, last, e.Err)
 }
@@ -84,10 +89,18 @@ func (s *ServersService) WaitForRelease(ctx context.Context, uuid string, onChan
 	})
 }
 
-// waitFor polls until check says done. Transient API errors do not end the wait (the API
-// being briefly unreachable must not abandon a server being delivered); authentication
-// errors and the context do.
+// waitFor polls the server's status until check says done.
 func (s *ServersService) waitFor(ctx context.Context, uuid, want string, onChange func(*Server), check func(*Server, error) (bool, error)) (*Server, error) {
+	return s.waitUntil(ctx, uuid, want, onChange, func(ctx context.Context) (*Server, error) {
+		return s.client.watch.poll(ctx, uuid)
+	}, check)
+}
+
+// waitUntil calls probe on the shared adaptive cadence until check says done. Transient API
+// errors do not end the wait (the API being briefly unreachable must not abandon a server being
+// delivered); authentication errors and the context do. probe returns the server's state and may
+// read more (a reinstall's command) for check to use.
+func (s *ServersService) waitUntil(ctx context.Context, uuid, want string, onChange func(*Server), probe func(context.Context) (*Server, error), check func(*Server, error) (bool, error)) (*Server, error) {
 	started := time.Now()
 	var last *Server
 	var lastErr error
@@ -99,7 +112,7 @@ func (s *ServersService) waitFor(ctx context.Context, uuid, want string, onChang
 			}
 			return last, &WaitError{UUID: uuid, Want: want, Last: last, Err: err, Polled: polled}
 		}
-		srv, err := s.client.watch.poll(ctx, uuid)
+		srv, err := probe(ctx)
 		polled++
 		if ctx.Err() != nil {
 			continue
