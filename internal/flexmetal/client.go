@@ -12,8 +12,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,6 +24,10 @@ const DefaultBaseURL = "https://api.i3d.net"
 
 // DefaultPollInterval is the longest wait between two status checks of a long-running operation.
 const DefaultPollInterval = 10 * time.Second
+
+// DefaultSettleTimeout is how long a server order may outlive its caller's interruption, to learn
+// whether the API created the server.
+const DefaultSettleTimeout = time.Minute
 
 // maxResponseBytes bounds how much of a response body is read, so a misbehaving endpoint cannot
 // exhaust memory.
@@ -38,6 +44,25 @@ type RequestLog struct {
 	Err      error
 }
 
+// RetryLog describes a wait the client makes instead of giving up, for a logging hook: a backoff
+// before re-sending a request, or, once the caller's context has ended, the settle window in
+// which a server order's outcome is still awaited (Settling). It never carries the API key.
+type RetryLog struct {
+	Method string
+	Path   string
+	// Attempt is the attempt that failed (1 for the first); zero while settling.
+	Attempt int
+	// Wait is the backoff before the next attempt; while settling, the most the client will
+	// still wait.
+	Wait time.Duration
+	// Err is why: the failed attempt's error, or while settling the caller's context error.
+	Err error
+	// Settling is set when the caller was interrupted while a server order may have reached the
+	// API: the client then waits for the order's answer (Method POST) or looks the order up by
+	// its creation tag (Method GET), so a server the API created is not lost.
+	Settling bool
+}
+
 // Client talks to the FlexMetal API. It is safe for concurrent use.
 type Client struct {
 	baseURL      *url.URL
@@ -48,7 +73,10 @@ type Client struct {
 	pollInterval time.Duration
 	minPoll      time.Duration
 	logRequest   func(context.Context, RequestLog)
+	logRetry     func(context.Context, RetryLog)
+	settleWindow time.Duration
 	sleep        func(context.Context, time.Duration) error
+	now          func() time.Time
 	coalesce     bool
 	watch        *watcher
 
@@ -135,6 +163,27 @@ func WithRequestLogger(fn func(context.Context, RequestLog)) Option {
 	return func(c *Client) error { c.logRequest = fn; return nil }
 }
 
+// WithRetryLogger installs a hook called before each retry wait, and when a server order settles
+// after an interrupt (see RetryLog), so the caller can warn about them: retries are otherwise
+// silent. The hook may run on another goroutine than the call it reports on.
+func WithRetryLogger(fn func(context.Context, RetryLog)) Option {
+	return func(c *Client) error { c.logRetry = fn; return nil }
+}
+
+// WithSettleTimeout bounds how long Servers.Create keeps going after its context ends while an
+// order may have reached the API: the time to receive the order's answer or, when it is lost,
+// to look the server up by its creation tag (default DefaultSettleTimeout). Zero stops at once,
+// leaving such an order unsettled (an *AmbiguousCreateError).
+func WithSettleTimeout(d time.Duration) Option {
+	return func(c *Client) error {
+		if d < 0 {
+			return fmt.Errorf("settle timeout must not be negative, got %s", d)
+		}
+		c.settleWindow = d
+		return nil
+	}
+}
+
 // WithCoalescing turns the sharing of status checks between concurrent waits and refreshes on
 // (the default) or off. Off, every wait and refresh costs one GET per server per check: the
 // baseline the benchmarks compare against.
@@ -152,7 +201,9 @@ func NewClient(opts ...Option) (*Client, error) {
 		retry:        DefaultRetryPolicy(),
 		pollInterval: DefaultPollInterval,
 		minPoll:      time.Second,
+		settleWindow: DefaultSettleTimeout,
 		sleep:        sleepContext,
+		now:          time.Now,
 		coalesce:     true,
 	}
 	for _, opt := range opts {
@@ -190,6 +241,9 @@ type request struct {
 	// idempotent marks calls that can be replayed without a second side effect. Only those are
 	// retried after an answer that does not prove the API did nothing.
 	idempotent bool
+	// attempted, if set, runs after each attempt has its answer or error: a server order tracks
+	// whether one of its attempts is in flight.
+	attempted func()
 }
 
 // response is a successful answer's body and headers.
@@ -199,6 +253,16 @@ type response struct {
 }
 
 func (c *Client) do(ctx context.Context, req request) (*response, error) {
+	return c.doDetached(ctx, ctx, req)
+}
+
+// doDetached is do with the attempts sent on sendCtx, which may outlive ctx (a server order
+// settling after an interrupt): once ctx is done no attempt or backoff starts, but the attempt
+// in flight runs on until sendCtx ends.
+func (c *Client) doDetached(ctx, sendCtx context.Context, req request) (*response, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var payload []byte
 	if req.body != nil {
 		var err error
@@ -206,18 +270,23 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 			return nil, fmt.Errorf("encoding %s %s request: %w", req.method, req.path, err)
 		}
 	}
+	start := c.now()
 	for attempt := 1; ; attempt++ {
-		resp, err := c.send(ctx, req, payload, attempt)
+		resp, err := c.send(sendCtx, req, payload, attempt)
+		if req.attempted != nil {
+			req.attempted()
+		}
 		if err == nil {
 			return resp, nil
 		}
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || sendCtx.Err() != nil {
 			return nil, err
 		}
-		wait, retry := c.retry.decide(req, err, attempt)
+		wait, retry := c.retry.decide(req, err, attempt, c.now().Sub(start))
 		if !retry {
 			return nil, err
 		}
+		c.retried(ctx, RetryLog{Method: req.method, Path: req.path, Attempt: attempt, Wait: wait, Err: err})
 		if serr := c.sleep(ctx, wait); serr != nil {
 			return nil, fmt.Errorf("%w (gave up retrying: %w)", err, serr)
 		}
@@ -237,6 +306,13 @@ func (c *Client) send(ctx context.Context, req request, payload []byte, attempt 
 	if payload != nil {
 		body = bytes.NewReader(payload)
 	}
+	// Whether the transport looked for a connection and got one tells a request that never left
+	// this machine (safe to re-send, even an order) from one that may have reached the API.
+	var gettingConn, gotConn atomic.Bool
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GetConn: func(string) { gettingConn.Store(true) },
+		GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) },
+	})
 	httpReq, err := http.NewRequestWithContext(ctx, req.method, u.String(), body)
 	if err != nil {
 		return nil, fmt.Errorf("building %s %s request: %w", req.method, req.path, err)
@@ -258,7 +334,10 @@ func (c *Client) send(ctx context.Context, req request, payload []byte, attempt 
 		err = redactKey(err, c.apiKey)
 		entry.Duration, entry.Err = time.Since(start), err
 		c.log(ctx, entry)
-		return nil, &TransportError{Method: req.method, Path: req.path, Err: err}
+		return nil, &TransportError{
+			Method: req.method, Path: req.path, Endpoint: c.endpoint(), Err: err,
+			unsent: gettingConn.Load() && !gotConn.Load(), interrupted: ctx.Err() != nil,
+		}
 	}
 	defer httpResp.Body.Close()
 	data, readErr := io.ReadAll(io.LimitReader(httpResp.Body, maxResponseBytes))
@@ -267,9 +346,15 @@ func (c *Client) send(ctx context.Context, req request, payload []byte, attempt 
 		readErr = redactKey(readErr, c.apiKey)
 		entry.Err = readErr
 		c.log(ctx, entry)
-		return nil, &TransportError{Method: req.method, Path: req.path, Err: readErr, Sent: true}
+		return nil, &TransportError{Method: req.method, Path: req.path, Endpoint: c.endpoint(), Err: readErr, Sent: true, interrupted: ctx.Err() != nil}
 	}
 	c.log(ctx, entry)
+	if httpResp.StatusCode == http.StatusBadRequest && u.Scheme == "http" {
+		// A TLS port refusing plain HTTP is a wrong base URL, not the API rejecting the request.
+		if tlsPort, ok := refusedPlainHTTP(data); ok {
+			return nil, &TransportError{Method: req.method, Path: req.path, Endpoint: c.endpoint(), Err: tlsPort, unsent: true}
+		}
+	}
 	if httpResp.StatusCode < 200 || httpResp.StatusCode > 299 {
 		return nil, redactAPIError(parseAPIError(req, httpResp, data), c.apiKey)
 	}
@@ -286,6 +371,15 @@ func (c *Client) log(ctx context.Context, entry RequestLog) {
 		c.logRequest(ctx, entry)
 	}
 }
+
+func (c *Client) retried(ctx context.Context, entry RetryLog) {
+	if c.logRetry != nil {
+		c.logRetry(ctx, entry)
+	}
+}
+
+// endpoint is the scheme and host requests go to, as error messages show it.
+func (c *Client) endpoint() string { return c.baseURL.Scheme + "://" + c.baseURL.Host }
 
 // escapePathSegments percent-encodes each segment of an unescaped path.
 func escapePathSegments(p string) string {
@@ -318,17 +412,50 @@ func redactAPIError(apiErr *APIError, key string) *APIError {
 	return apiErr
 }
 
-// TransportError is a failure to get any HTTP answer (connection refused, reset, timeout).
+// TransportError is a failure to get any HTTP answer from the API: connection refused or reset,
+// a timeout, an unknown host name, a TLS or protocol mismatch. IsUnreachable tells it apart
+// from the API answering with an error.
 type TransportError struct {
 	Method string
 	Path   string
-	Err    error
+	// Endpoint is the scheme and host the request went to (https://api.i3d.net), so the message
+	// shows a wrong base URL at a glance.
+	Endpoint string
+	Err      error
 	// Sent is true when the request may have reached the API (the answer was lost after that).
 	Sent bool
+
+	// unsent is set when nothing can have reached the API, whatever the error says: the
+	// transport looked for a connection and got none, or a TLS port refused plain HTTP.
+	unsent bool
+	// interrupted is set when the request's context had ended: the caller gave up, the API was
+	// not necessarily unreachable.
+	interrupted bool
 }
 
+// Error names the endpoint and, in plain words, why it gave no answer, then the underlying error.
 func (e *TransportError) Error() string {
-	return fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Err)
+	endpoint := e.Endpoint
+	if endpoint == "" {
+		endpoint = "the API"
+	}
+	// The URL error repeats method and URL: keep only what it wraps.
+	cause := e.Err
+	var urlErr *url.Error
+	if errors.As(cause, &urlErr) {
+		cause = urlErr.Err
+	}
+	if e.Sent {
+		return fmt.Sprintf("%s %s: the answer from %s was cut off: %s (%v)", e.Method, e.Path, endpoint, e.fault().reason, cause)
+	}
+	return fmt.Sprintf("%s %s: no answer from %s: %s (%v)", e.Method, e.Path, endpoint, e.fault().reason, cause)
+}
+
+func (e *TransportError) fault() transportFault {
+	if e.interrupted {
+		return interruptedFault
+	}
+	return classifyTransport(e.Err)
 }
 
 func (e *TransportError) Unwrap() error { return e.Err }

@@ -134,6 +134,8 @@ type creatingAPI struct {
 	answer []reply // one per POST, last repeated
 	store  []bool  // whether each POST really creates the server, last repeated
 	list   reply   // when set, the list always answers this instead
+	// hold, if set, runs after a POST was acted on and before it is answered.
+	hold func(*http.Request)
 
 	mu      sync.Mutex
 	posts   int
@@ -159,6 +161,9 @@ func (a *creatingAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		rp := a.answer[min(i, len(a.answer)-1)]
 		a.mu.Unlock()
+		if a.hold != nil {
+			a.hold(r)
+		}
 		if rp.status == http.StatusOK && rp.body == "" {
 			rp.body = mustJSON(a.t, []any{srv})
 		}

@@ -69,6 +69,15 @@ func IsValidation(err error) bool {
 	return hasStatus(err, http.StatusBadRequest) || hasStatus(err, http.StatusUnprocessableEntity)
 }
 
+// IsUnreachable reports whether the API could not be reached: no HTTP answer came at all
+// (connection refused or reset, a timeout, an unknown host name, a TLS or protocol mismatch) or
+// the answer was cut off, as opposed to the API answering with an error. The base URL or the
+// network is the thing to check. A request the caller interrupted is not unreachable.
+func IsUnreachable(err error) bool {
+	var tErr *TransportError
+	return errors.As(err, &tErr) && !tErr.fault().interrupted
+}
+
 func hasStatus(err error, status int) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.StatusCode == status

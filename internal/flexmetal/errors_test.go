@@ -223,3 +223,58 @@ func TestErrors_neverContainTheAPIKey(t *testing.T) {
 		})
 	}
 }
+
+func TestIsUnreachable_onlyWhenNoAnswerCameAndTheCallerDidNotGiveUp(t *testing.T) {
+	refused := newClient(t, "http://"+closedPort(t), flexmetal.WithRetryPolicy(fastRetry(0)))
+	_, refusedErr := refused.Servers.Get(context.Background(), "u1")
+
+	arrived := make(chan struct{})
+	api, _ := newAPI(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		<-r.Context().Done()
+	}))
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-arrived; cancel() }()
+	_, interruptedErr := newClient(t, api.URL).Servers.Get(ctx, "u1")
+
+	cases := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"connection refused", refusedErr, true},
+		{"wrapped connection refused", fmt.Errorf("reading server: %w", refusedErr), true},
+		{"interrupted in flight", interruptedErr, false},
+		{"transport error from a cancel", &flexmetal.TransportError{Method: "GET", Path: "/", Err: context.Canceled}, false},
+		{"403", &flexmetal.APIError{StatusCode: 403}, false},
+		{"500", &flexmetal.APIError{StatusCode: 500}, false},
+		{"unreadable answer", &flexmetal.ResponseError{Err: errors.New("x")}, false},
+		{"plain error", errors.New("x"), false},
+		{"nil", nil, false},
+	}
+	for _, tc := range cases {
+		if got := flexmetal.IsUnreachable(tc.err); got != tc.want {
+			t.Errorf("IsUnreachable(%s: %v) = %v, want %v", tc.name, tc.err, got, tc.want)
+		}
+	}
+	if !errors.Is(interruptedErr, context.Canceled) || !strings.Contains(interruptedErr.Error(), "interrupted") {
+		t.Errorf("interrupted request: err = %v, want context.Canceled, described as interrupted", interruptedErr)
+	}
+}
+
+func TestTransportError_namesEndpointCauseInPlainWordsAndTheUnderlyingError(t *testing.T) {
+	addr := closedPort(t)
+	c := newClient(t, "http://"+addr+"/prefix", flexmetal.WithRetryPolicy(fastRetry(0)))
+	_, err := c.Servers.Get(context.Background(), "u1")
+	var tErr *flexmetal.TransportError
+	if !errors.As(err, &tErr) {
+		t.Fatalf("err = %v (%T), want a *TransportError", err, err)
+	}
+	if tErr.Endpoint != "http://"+addr {
+		t.Errorf("Endpoint = %q, want http://%s (scheme and host only)", tErr.Endpoint, addr)
+	}
+	want := fmt.Sprintf("GET %s/u1: no answer from http://%s: connection refused (dial tcp %s: connect: connection refused)", serversPath, addr, addr)
+	if err.Error() != want {
+		t.Errorf("Error() =\n%q, want\n%q", err.Error(), want)
+	}
+}

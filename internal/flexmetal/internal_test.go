@@ -2,6 +2,8 @@ package flexmetal
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -9,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -70,7 +73,10 @@ func TestRetryPolicyDecide_whatIsRetriedAndHowLong(t *testing.T) {
 	refused := &TransportError{Err: &net.OpError{Op: "dial", Err: &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}}}
 	reset := &TransportError{Err: &net.OpError{Op: "read", Err: syscall.ECONNRESET}}
 	lostBody := &TransportError{Err: errors.New("unexpected EOF"), Sent: true}
-	dns := &TransportError{Err: &net.DNSError{Err: "no such host", Name: "api.example"}}
+	dns := &TransportError{Err: &net.DNSError{Err: "server misbehaving", Name: "api.example", IsTemporary: true}}
+	noSuchHost := &TransportError{Err: &net.DNSError{Err: "no such host", Name: "api.example", IsNotFound: true}}
+	plainHTTP := &TransportError{Err: errors.New("http: server gave HTTP response to HTTPS client")}
+	untrusted := &TransportError{Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}}
 
 	cases := []struct {
 		name  string
@@ -99,27 +105,102 @@ func TestRetryPolicyDecide_whatIsRetriedAndHowLong(t *testing.T) {
 		{"POST undecodable answer", post, &ResponseError{Err: errors.New("x")}, false},
 		{"GET undecodable answer", get, &ResponseError{Err: errors.New("x")}, true},
 		{"GET plain error", get, errors.New("x"), false},
+		{"GET host name not found", get, noSuchHost, false},
+		{"POST host name not found", post, noSuchHost, false},
+		{"GET HTTPS to plain HTTP", get, plainHTTP, false},
+		{"GET untrusted certificate", get, untrusted, false},
 	}
 	for _, tc := range cases {
-		if _, retry := p.decide(tc.req, tc.err, 1); retry != tc.retry {
+		if _, retry := p.decide(tc.req, tc.err, 1, 0); retry != tc.retry {
 			t.Errorf("%s: retry = %v, want %v", tc.name, retry, tc.retry)
 		}
 	}
 
-	if _, retry := p.decide(get, api(503, 0), 3); retry {
+	if _, retry := p.decide(get, api(503, 0), 3, 0); retry {
 		t.Error("attempt 3 with MaxRetries 2 was retried")
 	}
-	if _, retry := p.decide(get, api(503, 0), 2); !retry {
+	if _, retry := p.decide(get, api(503, 0), 2, 0); !retry {
 		t.Error("attempt 2 with MaxRetries 2 was not retried")
 	}
-	if wait, _ := p.decide(get, api(429, 3), 1); wait != 3*time.Second {
+	if wait, _ := p.decide(get, api(429, 3), 1, 0); wait != 3*time.Second {
 		t.Errorf("Retry-After 3 gave a wait of %s, want 3s", wait)
 	}
-	if wait, _ := p.decide(get, api(429, 3600), 1); wait != 10*time.Second {
+	if wait, _ := p.decide(get, api(429, 3600), 1, 0); wait != 10*time.Second {
 		t.Errorf("Retry-After 3600 gave a wait of %s, want MaxRetryAfter (10s)", wait)
 	}
-	if wait, _ := p.decide(get, api(503, 0), 1); wait > 4*time.Millisecond {
+	if wait, _ := p.decide(get, api(503, 0), 1, 0); wait > 4*time.Millisecond {
 		t.Errorf("no Retry-After gave a wait of %s, want the backoff", wait)
+	}
+	if _, retry := p.decide(get, reset, 1, DefaultUnreachableBudget); retry {
+		t.Error("a reset was retried after the unreachable budget was spent")
+	}
+	if _, retry := p.decide(get, api(503, 0), 1, time.Hour); !retry {
+		t.Error("a 503 was not retried after an hour: answered failures have no time budget")
+	}
+	if _, retry := (RetryPolicy{MaxRetries: 2, UnreachableBudget: -1}).decide(get, reset, 1, 0); retry {
+		t.Error("a reset was retried with a negative unreachable budget")
+	}
+}
+
+// fakeClock is a clock for the client that only moves when the client sleeps.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (f *fakeClock) Now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.now
+}
+
+func (f *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	f.mu.Lock()
+	f.now = f.now.Add(d)
+	f.mu.Unlock()
+	return ctx.Err()
+}
+
+// retryBudget sends one GET to baseURL with the default retry policy on a fake clock and
+// reports the attempts made and the time waited between them.
+func retryBudget(t *testing.T, baseURL string) (attempts int, waited time.Duration, err error) {
+	t.Helper()
+	c, err := NewClient(WithBaseURL(baseURL), WithRequestLogger(func(context.Context, RequestLog) { attempts++ }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	clock := &fakeClock{now: start}
+	c.now, c.sleep = clock.Now, clock.Sleep
+	_, err = c.Servers.Get(context.Background(), "u1")
+	return attempts, clock.Now().Sub(start), err
+}
+
+func TestDefaultRetryPolicy_reportsAnUnreachableAPIWithinSecondsAndWaitsOutAnOutage(t *testing.T) {
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	// The backoff is jittered: try it often enough to meet both ends.
+	for range 20 {
+		attempts, waited, err := retryBudget(t, closed.URL)
+		if !errors.Is(err, syscall.ECONNREFUSED) {
+			t.Fatalf("err = %v, want connection refused", err)
+		}
+		// Backoffs of 0.25-0.5s doubling: four always fit in 15s, a fifth may, a sixth never.
+		if attempts < 5 || attempts > 6 || waited > DefaultUnreachableBudget {
+			t.Errorf("refused: %d attempts over %s, want 5 or 6 within %s", attempts, waited, DefaultUnreachableBudget)
+		}
+	}
+
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer api.Close()
+	attempts, waited, err := retryBudget(t, api.URL)
+	if !hasStatus(err, http.StatusServiceUnavailable) {
+		t.Fatalf("err = %v, want the 503", err)
+	}
+	if attempts != 9 || waited < 45*time.Second {
+		t.Errorf("503: %d attempts over %s, want 9 over at least 45s", attempts, waited)
 	}
 }
 

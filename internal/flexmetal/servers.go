@@ -212,6 +212,11 @@ func (s *ServersService) List(ctx context.Context, opts ListServersOptions) ([]*
 // Create orders a server. It is never re-sent when the API may have acted, unless the request
 // carries a CreationTag: then a lost answer is resolved by looking the server up by that tag,
 // and the order is repeated only when no server carries it.
+//
+// An order that may have reached the API is settled even when ctx ends meanwhile: its answer,
+// or the lookup by creation tag, is awaited for up to the settle timeout (WithSettleTimeout),
+// and a server the API created is returned with a nil error. Nothing is sent once ctx has
+// ended.
 func (s *ServersService) Create(ctx context.Context, in CreateServerRequest) (*Server, error) {
 	body := in
 	if in.CreationTag != "" {
@@ -219,27 +224,36 @@ func (s *ServersService) Create(ctx context.Context, in CreateServerRequest) (*S
 	}
 	req := request{method: http.MethodPost, path: serversPath, body: body}
 	defer s.client.watch.invalidate()
+	st := s.client.settle(ctx)
+	defer st.stop()
+	start := s.client.now()
 	for attempt := 1; ; attempt++ {
-		server, err := s.createOnce(ctx, req)
+		server, err := s.createOnce(ctx, st, req)
 		if err == nil || in.CreationTag == "" || !ambiguous(err) {
 			return server, err
 		}
-		found, lookupErr := s.findByTag(ctx, in.CreationTag)
+		found, lookupErr := s.lookUp(st, in.CreationTag)
 		if lookupErr != nil {
 			return nil, &AmbiguousCreateError{CreationTag: in.CreationTag, Err: err, LookupErr: lookupErr}
 		}
 		if found != nil {
 			return found, nil
 		}
-		if attempt > s.client.retry.MaxRetries {
+		// No server carries the tag, so ordering again is as safe as an idempotent request, and
+		// as worthwhile: not after a failure that cannot heal, nor once the caller gave up.
+		replay := req
+		replay.idempotent = true
+		wait, again := s.client.retry.decide(replay, err, attempt, s.client.now().Sub(start))
+		if !again || ctx.Err() != nil {
 			return nil, err
 		}
-		if serr := s.client.sleep(ctx, s.client.retry.backoff(attempt)); serr != nil {
+		s.client.retried(ctx, RetryLog{Method: req.method, Path: req.path, Attempt: attempt, Wait: wait, Err: err})
+		if serr := s.client.sleep(ctx, wait); serr != nil {
 			return nil, err
 		}
 		// Look once more before ordering again: a list that lags behind a create that did happen
 		// must not turn into a second server.
-		if found, lookupErr = s.findByTag(ctx, in.CreationTag); lookupErr != nil {
+		if found, lookupErr = s.lookUp(st, in.CreationTag); lookupErr != nil {
 			return nil, &AmbiguousCreateError{CreationTag: in.CreationTag, Err: err, LookupErr: lookupErr}
 		}
 		if found != nil {
@@ -248,8 +262,10 @@ func (s *ServersService) Create(ctx context.Context, in CreateServerRequest) (*S
 	}
 }
 
-func (s *ServersService) createOnce(ctx context.Context, req request) (*Server, error) {
-	resp, err := s.client.do(ctx, req)
+func (s *ServersService) createOnce(ctx context.Context, st *settlement, req request) (*Server, error) {
+	sendCtx, req, done := st.order(req)
+	defer done()
+	resp, err := s.client.doDetached(ctx, sendCtx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -261,6 +277,20 @@ func (s *ServersService) createOnce(ctx context.Context, req request) (*Server, 
 		return nil, &ResponseError{Method: req.method, Path: req.path, Err: errors.New("the created server has no uuid")}
 	}
 	return w.toServer(), nil
+}
+
+// lookUp finds the server a lost order created, on the settle context: an interruption of the
+// caller leaves it the settle window.
+func (s *ServersService) lookUp(st *settlement, tag string) (*Server, error) {
+	ctx, done := st.lookingUp()
+	defer done()
+	found, err := s.findByTag(ctx, tag)
+	if err != nil {
+		if closed := st.windowClosed(); closed != nil {
+			return nil, fmt.Errorf("%w (%w)", err, closed)
+		}
+	}
+	return found, err
 }
 
 func (s *ServersService) findByTag(ctx context.Context, tag string) (*Server, error) {
