@@ -2,13 +2,10 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
-
-	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
 )
 
 var objectAsOptions = basetypes.ObjectAsOptions{}
@@ -26,30 +23,6 @@ func providerDataFrom(raw any, diags *diag.Diagnostics) *providerData {
 		return nil
 	}
 	return data
-}
-
-// apiErrorDetail explains an API failure for a diagnostic: the API's own message and codes, and
-// what the user can do about the common classes of failure.
-func apiErrorDetail(err error) string {
-	var apiErr *flexmetal.APIError
-	if !errors.As(err, &apiErr) {
-		return err.Error() + "\n\nCheck that base_url is reachable from this machine, then run the command again."
-	}
-	hint := ""
-	switch {
-	case flexmetal.IsUnauthorized(err):
-		hint = "The API refused the credentials. Check api_key (or " + EnvAPIKey + ") and that this machine's IP address is whitelisted for the key."
-	case flexmetal.IsValidation(err):
-		hint = "The API rejected the request's content; correct the attributes named above."
-	case flexmetal.IsRateLimited(err):
-		hint = "The API kept rate limiting after several retries. Wait a minute, or lower -parallelism, and run the command again."
-	case apiErr.StatusCode >= 500:
-		hint = "The API failed after several retries. Run the command again later."
-	}
-	if hint == "" {
-		return "API response: " + err.Error()
-	}
-	return "API response: " + err.Error() + "\n\n" + hint
 }
 
 // requireProviderData reports whether Configure handed over provider data, adding an error

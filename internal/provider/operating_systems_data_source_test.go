@@ -43,8 +43,8 @@ data "flexmetal_operating_systems" "all" {
 `),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(defaults, tfjsonpath.New("operating_systems"), osSlugs(
-					simulator.OSCustomIPXE, simulator.OSDebian12, simulator.OSTalosOmni184, simulator.OSUbuntu2204, simulator.OSUbuntu2404)),
-				statecheck.ExpectKnownValue(explicit, tfjsonpath.New("operating_systems"), knownvalue.ListSizeExact(5)),
+					simulator.OSCustomIPXE, simulator.OSDebian12, simulator.OSTalosOmni184, simulator.OSUbuntu2204, simulator.OSUbuntu2404, simulator.OSWindows2025)),
+				statecheck.ExpectKnownValue(explicit, tfjsonpath.New("operating_systems"), knownvalue.ListSizeExact(6)),
 				statecheck.ExpectKnownValue(defaults, tfjsonpath.New("operating_systems").AtSliceIndex(4), knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"id":                      knownvalue.Int64Exact(302),
 					"name":                    knownvalue.StringExact("Ubuntu 24.04 LTS"),
@@ -76,7 +76,7 @@ data "flexmetal_operating_systems" "all" {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("operating_systems"), osSlugs(
 					simulator.OSCentOS7, simulator.OSCustomIPXE, simulator.OSDebian12, simulator.OSTalosOmni184,
-					simulator.OSUbuntu2204, simulator.OSUbuntu2404, simulator.OSWindows2022)),
+					simulator.OSUbuntu2204, simulator.OSUbuntu2404, simulator.OSWindows2022, simulator.OSWindows2025)),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("operating_systems").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"slug":                    knownvalue.StringExact(simulator.OSCentOS7),
 					"active":                  knownvalue.Bool(false),

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -16,6 +17,11 @@ import (
 // privateAdoptKey marks an imported server: attributes the API cannot report are taken from the
 // configuration on the next apply instead of forcing a replacement.
 const privateAdoptKey = "adopt_unreported"
+
+var (
+	osSlugPath = path.Root("os").AtName("slug")
+	ipxePath   = path.Root("os").AtName("ipxe_script_url")
+)
 
 // replaceWhen says when a change to an input replaces the server.
 type replaceWhen int
@@ -41,10 +47,10 @@ var serverReplacements = []struct {
 	{path.Root("location"), replaceOnChange},
 	{path.Root("instance_type"), replaceOnChange},
 	{path.Root("contract_id"), replaceIfConfigured},
-	{path.Root("os").AtName("slug"), replaceOnChange},
+	{osSlugPath, replaceOnChange},
 	{path.Root("os").AtName("kernel_params"), replaceUnlessAdopting},
 	{path.Root("os").AtName("partitions"), replaceUnlessAdopting},
-	{path.Root("os").AtName("ipxe_script_url"), replaceUnlessAdopting},
+	{ipxePath, replaceUnlessAdopting},
 	{path.Root("ssh_keys"), replaceUnlessAdopting},
 	{path.Root("post_install_script"), replaceUnlessAdopting},
 	{path.Root("overflow"), replaceUnlessAdopting},
@@ -65,10 +71,10 @@ func (r *serverResource) ValidateConfig(ctx context.Context, req resource.Valida
 	hasIPXE := !osm.IPXEScriptURL.IsNull()
 	switch {
 	case slug == customIPXESlug && !hasIPXE:
-		resp.Diagnostics.AddAttributeError(path.Root("os").AtName("ipxe_script_url"), "Missing iPXE Script URL",
+		resp.Diagnostics.AddAttributeError(configLinePath(ipxePath), "Missing iPXE Script URL",
 			"The custom-ipxe operating system boots from your own iPXE script: set os.ipxe_script_url to its http(s) URL.")
 	case slug != customIPXESlug && hasIPXE && !osm.Slug.IsNull():
-		resp.Diagnostics.AddAttributeError(path.Root("os").AtName("ipxe_script_url"), "iPXE Script URL Not Allowed",
+		resp.Diagnostics.AddAttributeError(configLinePath(ipxePath), "iPXE Script URL Not Allowed",
 			fmt.Sprintf("os.ipxe_script_url only applies to the custom-ipxe operating system, but os.slug is %q. Remove ipxe_script_url, or set slug to \"custom-ipxe\".", slug))
 	}
 }
@@ -137,43 +143,87 @@ func planReplacements(ctx context.Context, req resource.ModifyPlanRequest, adopt
 
 // validateAgainstCatalog checks location, instance type and OS against the live catalog, for new
 // servers and changed values only: an existing server must not fail to plan because its location
-// stopped taking orders.
+// stopped taking orders. The OS list is read while the location and its instance types are, so a
+// slow API costs two round trips, not three. A catalog that cannot be read is a warning (the API
+// judges at apply), unless the API refused the credentials or could not be reached: then no apply
+// can succeed, and the plan fails.
 func (r *serverResource) validateAgainstCatalog(ctx context.Context, plan serverModel, state *serverModel, diags *diag.Diagnostics) {
 	cat := r.data.catalog
+	var osDiags diag.Diagnostics
+	var wg sync.WaitGroup
+	if planSlug := plan.osSlug(ctx); !planSlug.IsNull() && !planSlug.IsUnknown() && (state == nil || !planSlug.Equal(state.osSlug(ctx))) {
+		wg.Go(func() { validateOS(ctx, cat, planSlug.ValueString(), &osDiags) })
+	}
 	if !plan.Location.IsUnknown() && (state == nil || !plan.Location.Equal(state.Location) || !plan.InstanceType.Equal(state.InstanceType)) {
-		loc, ok, names, err := cat.LocationByName(ctx, plan.Location.ValueString())
+		validateLocation(ctx, cat, plan.Location.ValueString(), plan.InstanceType, diags)
+	}
+	wg.Wait()
+	diags.Append(osDiags...)
+}
+
+// validateLocation checks that a location exists and, when known, that it offers instanceType.
+func validateLocation(ctx context.Context, cat *catalog, location string, instanceType types.String, diags *diag.Diagnostics) {
+	loc, ok, names, err := cat.LocationByName(ctx, location)
+	switch {
+	case err != nil:
+		addCatalogError(diags, "Location", "location and instance_type", err)
+	case !ok:
+		diags.AddAttributeError(path.Root("location"), "Unknown FlexMetal Location",
+			fmt.Sprintf("Location %q does not exist. %s", location, choicesText(location, names)))
+	case !instanceType.IsUnknown():
+		name := instanceType.ValueString()
+		_, ok, names, err := cat.InstanceTypeByName(ctx, loc, name)
 		switch {
 		case err != nil:
-			diags.AddWarning("Unable to Check Location", "The FlexMetal catalog could not be read, so location and instance_type were not checked before apply.\n\n"+apiErrorDetail(err))
+			addCatalogError(diags, "Instance Type", "instance_type (offered at "+loc.Name+")", err)
 		case !ok:
-			diags.AddAttributeError(path.Root("location"), "Unknown FlexMetal Location",
-				fmt.Sprintf("Location %q does not exist. %s", plan.Location.ValueString(), choicesText(plan.Location.ValueString(), names)))
-		case !plan.InstanceType.IsUnknown():
-			_, ok, names, err := cat.InstanceTypeByName(ctx, loc, plan.InstanceType.ValueString())
-			switch {
-			case err != nil:
-				diags.AddWarning("Unable to Check Instance Type", "The instance types of "+loc.Name+" could not be read, so instance_type was not checked before apply.\n\n"+apiErrorDetail(err))
-			case !ok:
-				diags.AddAttributeError(path.Root("instance_type"), "Instance Type Not Offered at Location",
-					fmt.Sprintf("Instance type %q is not offered at %q. %s", plan.InstanceType.ValueString(), loc.Name, choicesText(plan.InstanceType.ValueString(), names)))
-			}
+			diags.AddAttributeError(path.Root("instance_type"), "Instance Type Not Offered at Location",
+				fmt.Sprintf("Instance type %q is not offered at %q. %s", name, loc.Name, choicesText(name, names)))
 		}
 	}
+}
 
-	planSlug := plan.osSlug(ctx)
-	if planSlug.IsNull() || planSlug.IsUnknown() || (state != nil && planSlug.Equal(state.osSlug(ctx))) {
-		return
-	}
-	slug := planSlug.ValueString()
+// validateOS checks that an operating system exists and can be ordered with a FlexMetal server.
+func validateOS(ctx context.Context, cat *catalog, slug string, diags *diag.Diagnostics) {
 	osys, ok, orderable, err := cat.OperatingSystemBySlug(ctx, slug)
 	switch {
 	case err != nil:
-		diags.AddWarning("Unable to Check Operating System", "The FlexMetal catalog could not be read, so os.slug was not checked before apply.\n\n"+apiErrorDetail(err))
+		addCatalogError(diags, "Operating System", "os.slug", err)
 	case !ok:
-		diags.AddAttributeError(path.Root("os").AtName("slug"), "Unknown Operating System",
-			fmt.Sprintf("Operating system %q does not exist. %s", slug, choicesText(slug, orderable)))
+		diags.AddAttributeError(configLinePath(osSlugPath), "Unknown Operating System",
+			fmt.Sprintf("os.slug: operating system %q does not exist. %s", slug, choicesText(slug, orderable)))
 	case !osys.Orderable():
-		diags.AddAttributeError(path.Root("os").AtName("slug"), "Operating System Not Available for FlexMetal",
-			fmt.Sprintf("Operating system %q exists but cannot be ordered with a FlexMetal server (it is inactive or not offered for FlexMetal). Choose another slug; the flexmetal_operating_systems data source lists the orderable ones.", osys.Slug))
+		diags.AddAttributeError(configLinePath(osSlugPath), "Operating System Not Available for FlexMetal",
+			fmt.Sprintf("os.slug: operating system %q exists but cannot be ordered with a FlexMetal server: %s. Choose another slug; the flexmetal_operating_systems data source lists the orderable ones.", osys.Slug, whyNotOrderable(osys)))
+	}
+}
+
+// whyNotOrderable names what keeps an operating system from being ordered.
+func whyNotOrderable(o flexmetal.OperatingSystem) string {
+	switch {
+	case !bool(o.Active) && !bool(o.AvailableForFlexMetal):
+		return "it is inactive, and not offered for FlexMetal"
+	case !bool(o.Active):
+		return "it is inactive (no longer installed on new servers)"
+	default:
+		return "it is not offered for FlexMetal servers"
+	}
+}
+
+// addCatalogError reports a catalog read that failed during plan, for the check of what (Location,
+// Instance Type, Operating System) on the attributes named by attrs. It is an error when the API
+// cannot be used at all as configured, a warning otherwise.
+func addCatalogError(diags *diag.Diagnostics, what, attrs string, err error) {
+	detail := apiErrorDetail(err)
+	switch {
+	case flexmetal.IsUnauthorized(err):
+		diags.AddError("FlexMetal API Refused the Credentials",
+			"The plan reads the FlexMetal catalog to check "+attrs+", and the API refused the credentials, so no apply could succeed.\n\n"+detail)
+	case flexmetal.IsUnreachable(err):
+		diags.AddError("Unable to Reach the FlexMetal API",
+			"The plan reads the FlexMetal catalog to check "+attrs+", and the API could not be reached, so no apply could succeed.\n\n"+detail)
+	default:
+		diags.AddWarning("Unable to Check "+what,
+			"The FlexMetal catalog could not be read, so "+attrs+" was not checked before apply.\n\n"+detail)
 	}
 }

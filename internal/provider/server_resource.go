@@ -76,8 +76,8 @@ func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest,
 					order.Name, order.CreationTag, apiErrorDetail(err)))
 			return
 		}
-		resp.Diagnostics.AddError("Unable to Create Server",
-			fmt.Sprintf("Ordering server %q failed; no server was created.\n\n%s", order.Name, apiErrorDetail(err)))
+		addAPIError(ctx, &resp.Diagnostics, req.Plan.Schema, "Unable to Create Server",
+			fmt.Sprintf("Ordering server %q failed; no server was created.", order.Name), err)
 		return
 	}
 	tflog.Info(ctx, "FlexMetal server ordered", map[string]any{"id": srv.UUID, "name": srv.Name, "status": srv.Status})
@@ -105,25 +105,30 @@ func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 }
 
-// deliveryErrorDetail explains a failed or interrupted delivery; the resource is tainted.
+// deliveryErrorDetail explains a failed or interrupted delivery, and what the user can do about
+// this case; the resource is tainted.
 func deliveryErrorDetail(srv *flexmetal.Server, timeout time.Duration, err error) string {
+	const tainted = "The server is recorded in the state as tainted, so nothing is orphaned: the next terraform apply releases it and orders a replacement (terraform destroy releases it)."
+	const untaint = " To keep this server instead, run terraform untaint with the address shown above; later refreshes then follow it to \"delivered\"."
 	what := fmt.Sprintf("Server %s (%s) was ordered but is not delivered", srv.UUID, srv.Name)
 	var failed *flexmetal.ServerFailedError
 	var wait *flexmetal.WaitError
 	switch {
 	case errors.As(err, &failed):
-		what = fmt.Sprintf("Server %s (%s) failed during delivery: status %q, message %q.", srv.UUID, srv.Name, failed.Server.Status, failed.Server.StatusMessage)
+		return fmt.Sprintf("Server %s (%s) failed during delivery: status %q, message %q. A failed server cannot be used.\n\n%s",
+			srv.UUID, srv.Name, failed.Server.Status, failed.Server.StatusMessage, tainted)
 	case errors.As(err, &wait) && errors.Is(err, context.DeadlineExceeded):
 		what += fmt.Sprintf(": the create timeout of %s ran out with the server in status %q.", timeout, wait.LastStatus())
 		if wait.Last != nil && wait.Last.StatusMessage != "" {
 			what += fmt.Sprintf(" The API's message: %q.", wait.Last.StatusMessage)
 		}
+		return what + "\n\n" + tainted + untaint + " If deliveries at this location take longer, raise timeouts.create."
 	case errors.As(err, &wait) && errors.Is(err, context.Canceled):
-		what += fmt.Sprintf(": waiting was interrupted with the server in status %q.", wait.LastStatus())
+		what += fmt.Sprintf(": waiting was interrupted with the server in status %q. The delivery goes on without Terraform.", wait.LastStatus())
 	default:
 		what += ": " + err.Error()
 	}
-	return what + "\n\nThe server is recorded in the state as tainted, so nothing is orphaned: the next terraform apply releases it and orders a replacement (or run terraform destroy to release it). To wait longer, raise timeouts.create."
+	return what + "\n\n" + tainted + untaint
 }
 
 // progressLogger logs each status change so TF_LOG=INFO shows where a delivery or release is.
@@ -289,8 +294,9 @@ func (r *serverResource) releaseRefused(ctx context.Context, id string, releaseE
 
 func (r *serverResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := strings.TrimSpace(req.ID)
-	if id == "" {
-		resp.Diagnostics.AddError("Invalid Import ID", "Import a FlexMetal server by its UUID, e.g. terraform import flexmetal_server.web 019256ab-1554-73a7-b091-f024b0a724ea.")
+	if !uuidPattern.MatchString(id) {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("Expected a server UUID, got %q. Import a FlexMetal server by its UUID, e.g. terraform import flexmetal_server.web 019256ab-1554-73a7-b091-f024b0a724ea; the flexmetal_servers data source and the FlexMetal console list them.", id))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)

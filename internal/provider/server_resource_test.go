@@ -526,12 +526,16 @@ func TestAccServer_planTimeValidation(t *testing.T) {
 		{"ipxe without custom-ipxe", serverHCL{OS: `{
     slug            = "ubuntu-2404-lts"
     ipxe_script_url = "https://example.com/boot.ipxe"
-  }`}, `(?s)iPXE Script URL Not Allowed.*custom-ipxe`},
-		{"custom-ipxe without url", serverHCL{OS: `{ slug = "custom-ipxe" }`}, `(?s)Missing iPXE Script URL`},
+  }`}, `(?s)iPXE Script URL Not Allowed.*\d+:\s+os\s+=.*custom-ipxe`},
+		{"custom-ipxe without url", serverHCL{OS: `{ slug = "custom-ipxe" }`}, `(?s)Missing iPXE Script URL.*\d+:\s+os\s+=`},
 		{"unknown location", serverHCL{Location: "EU: Roterdam"}, `(?s)Unknown FlexMetal Location.*Did you mean "EU: Rotterdam"`},
 		{"instance type elsewhere", serverHCL{Location: "JP: Tokyo", InstanceType: "bm9.hmm.32x"}, `(?s)Instance Type Not Offered at Location.*not offered at "JP: Tokyo"`},
-		{"unknown os", serverHCL{OS: `{ slug = "ubuntu-2404" }`}, `(?s)Unknown Operating System.*Did you mean "ubuntu-2404-lts"`},
-		{"inactive os", serverHCL{OS: `{ slug = "centos-7" }`}, `(?s)Operating System Not Available for FlexMetal`},
+		{"unknown os", serverHCL{OS: `{ slug = "ubuntu-2404" }`}, `(?s)Unknown Operating System.*\d+:\s+os\s+=.*os.slug: operating system "ubuntu-2404" does not exist.*Did you mean "ubuntu-2404-lts"`},
+		{"inactive os", serverHCL{OS: `{ slug = "centos-7" }`}, `(?s)Operating System Not Available for FlexMetal.*\d+:\s+os\s+=.*it is inactive`},
+		{"os not offered for flexmetal", serverHCL{OS: `{ slug = "windows-2022" }`}, `(?s)Operating System Not Available for FlexMetal.*not offered for FlexMetal servers`},
+		{"reserved tag prefix", serverHCL{Extra: `  tags = ["tf-create:mine"]`}, `(?s)Reserved Tag Prefix.*"tf-create:mine".*"tf:mine"`},
+		{"truncated ssh key", serverHCL{SSHKeys: fmt.Sprintf("[%q]", testPublicKey[:50])}, `(?s)Invalid SSH Public Key.*ssh_keys\[0\] has key data that is truncated or corrupt`},
+		{"malformed ssh key", serverHCL{SSHKeys: `["ssh-ed25519"]`}, `(?s)Invalid SSH Public Key.*has a key type but no key data`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -103,7 +103,7 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				ElementType:         types.StringType,
 				Validators: []validator.List{
 					listvalidator.SizeAtLeast(1),
-					listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1), notPrivateKeyValidator()),
+					listvalidator.ValueStringsAre(notPrivateKeyValidator(), serverSSHKeyValidator()),
 				},
 			},
 			"post_install_script": schema.StringAttribute{
@@ -112,12 +112,12 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				Sensitive:           true,
 			},
 			"tags": schema.SetAttribute{
-				MarkdownDescription: "Tags, each matching `[A-Za-z0-9_:-]{1,64}` (e.g. `env:prod`), at most 60. Updated in place; tags changed outside Terraform show up as drift.",
+				MarkdownDescription: "Tags, each matching `[A-Za-z0-9_:-]{1,64}` (e.g. `env:prod`), at most 60. The prefix `tf-create:` is reserved for the provider. Updated in place; tags changed outside Terraform show up as drift.",
 				Optional:            true,
 				ElementType:         types.StringType,
 				Validators: []validator.Set{
 					setvalidator.SizeAtMost(maxTags),
-					setvalidator.ValueStringsAre(tagValidator()),
+					setvalidator.ValueStringsAre(tagValidator(), reservedTagValidator()),
 				},
 			},
 			"contract_id": schema.StringAttribute{

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/binary"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
 )
 
 const modelTestKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOAUpK7ntF+clmASHabrz5pRbGPj0oDqDK6WJsIeHddS me@host"
@@ -77,10 +80,13 @@ func TestOpenSSHPublicKeyValidator(t *testing.T) {
 		problem string // "" when the value is accepted
 	}{
 		{"ed25519", types.StringValue(modelTestKey), ""},
-		{"no comment", types.StringValue("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOAUpK7ntF"), ""},
-		{"rsa with padding", types.StringValue("ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQDo== a b c"), ""},
-		{"ecdsa 384", types.StringValue("ecdsa-sha2-nistp384 AAAAE2VjZHNh"), ""},
-		{"security key", types.StringValue("sk-ssh-ed25519@openssh.com AAAAGnNr user"), ""},
+		{"no comment", types.StringValue(strings.Join(strings.Fields(modelTestKey)[:2], " ")), ""},
+		{"rsa with padding", types.StringValue(simulator.ExamplePublicKeyRSA + " a b c"), ""},
+		{"ecdsa 384", types.StringValue("ecdsa-sha2-nistp384 " + keyBlob("ecdsa-sha2-nistp384", "nistp384", strings.Repeat("p", 97))), ""},
+		{"security key", types.StringValue("sk-ssh-ed25519@openssh.com " + keyBlob("sk-ssh-ed25519@openssh.com", strings.Repeat("k", 32), "ssh:") + " user"), ""},
+		{"truncated", types.StringValue(modelTestKey[:60]), "truncated or corrupt"},
+		{"ed25519 key of the wrong size", types.StringValue("ssh-ed25519 " + keyBlob("ssh-ed25519", strings.Repeat("k", 31))), "truncated or corrupt"},
+		{"type differs from the data", types.StringValue("ssh-rsa " + strings.Fields(modelTestKey)[1]), "does not decode to a complete ssh-rsa key"},
 		{"trailing newline", types.StringValue(modelTestKey + "\n"), ""},
 		{"null", types.StringNull(), ""},
 		{"unknown", types.StringUnknown(), ""},
@@ -116,4 +122,14 @@ func TestOpenSSHPublicKeyValidator(t *testing.T) {
 			}
 		})
 	}
+}
+
+// keyBlob encodes an OpenSSH public key blob: each field length-prefixed, base64 over all.
+func keyBlob(fields ...string) string {
+	var b []byte
+	for _, f := range fields {
+		b = binary.BigEndian.AppendUint32(b, uint32(len(f)))
+		b = append(b, f...)
+	}
+	return base64.StdEncoding.EncodeToString(b)
 }

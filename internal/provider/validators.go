@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"regexp"
 	"strings"
@@ -87,19 +89,38 @@ var openSSHPublicKeyPattern = regexp.MustCompile(`^(ssh-(rsa|ed25519|dss)|ecdsa-
 // openSSHPublicKeyValidator requires a value that looks like one OpenSSH public key, ignoring
 // surrounding white space, so a wrong file or a mangled paste fails at plan time.
 func openSSHPublicKeyValidator() validator.String {
+	return stringCheck{description: "must be one OpenSSH public key line, such as \"ssh-ed25519 AAAA... user@host\"", check: checkPublicKey}
+}
+
+// serverSSHKeyValidator requires what a server's ssh_keys element may be: the UUID of a stored
+// key, or one OpenSSH public key checked as flexmetal_ssh_key checks it.
+func serverSSHKeyValidator() validator.String {
 	return stringCheck{
-		description: "must be one OpenSSH public key line, such as \"ssh-ed25519 AAAA... user@host\"",
+		description: "must be the UUID of a stored key or one OpenSSH public key line",
 		check: func(p path.Path, raw string) (string, string) {
-			value := strings.TrimSpace(raw)
-			if strings.Contains(value, "PRIVATE KEY") || openSSHPublicKeyPattern.MatchString(value) {
-				// Private keys get notPrivateKeyValidator's more pointed message.
+			if uuidPattern.MatchString(strings.TrimSpace(raw)) {
 				return "", ""
 			}
-			return "Invalid SSH Public Key",
-				fmt.Sprintf("The %s %s. It must be one OpenSSH public key line: a key type (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521 or sk-*@openssh.com), a space, the base64 key data and an optional comment. Use the contents of your .pub file, e.g. file(\"~/.ssh/id_ed25519.pub\").",
-					p, publicKeyProblem(value))
+			return checkPublicKey(p, raw)
 		},
 	}
+}
+
+// uuidPattern matches the API's ids (servers, stored SSH keys).
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+func checkPublicKey(p path.Path, raw string) (string, string) {
+	value := strings.TrimSpace(raw)
+	if strings.Contains(value, "PRIVATE KEY") {
+		// Private keys get notPrivateKeyValidator's more pointed message.
+		return "", ""
+	}
+	if fields := strings.Fields(value); openSSHPublicKeyPattern.MatchString(value) && completeKeyBlob(fields[0], fields[1]) {
+		return "", ""
+	}
+	return "Invalid SSH Public Key",
+		fmt.Sprintf("The %s %s. It must be one OpenSSH public key line: a key type (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521 or sk-*@openssh.com), a space, the base64 key data and an optional comment. Use the contents of your .pub file, e.g. file(\"~/.ssh/id_ed25519.pub\").",
+			p, publicKeyProblem(value))
 }
 
 // publicKeyProblem says what is wrong with a value that is not an OpenSSH public key, without
@@ -121,9 +142,40 @@ func publicKeyProblem(value string) string {
 		return fmt.Sprintf("starts with %q, which is not an OpenSSH key type", word)
 	case len(fields) < 2:
 		return "has a key type but no key data"
-	default:
+	case !openSSHPublicKeyPattern.MatchString(value):
 		return "has key data that is not base64, or is separated from the type by more than one space"
+	default:
+		return fmt.Sprintf("has key data that is truncated or corrupt: it does not decode to a complete %s key", fields[0])
 	}
+}
+
+// completeKeyBlob reports whether data, the base64 part of an OpenSSH public key line, decodes to
+// a whole key of keyType: length-prefixed fields that start with the type and fill the blob
+// exactly (an ed25519 key has a 32-byte key), so a truncated paste fails at plan time.
+func completeKeyBlob(keyType, data string) bool {
+	blob, err := base64.StdEncoding.DecodeString(data)
+	if err != nil {
+		return false
+	}
+	var fields [][]byte
+	for len(blob) > 0 {
+		if len(blob) < 4 {
+			return false
+		}
+		n := binary.BigEndian.Uint32(blob)
+		if uint64(n) > uint64(len(blob)-4) {
+			return false
+		}
+		fields = append(fields, blob[4:4+n])
+		blob = blob[4+n:]
+	}
+	if len(fields) < 2 || string(fields[0]) != keyType {
+		return false
+	}
+	if keyType == "ssh-ed25519" {
+		return len(fields) == 2 && len(fields[1]) == 32
+	}
+	return true
 }
 
 // tagPattern is what the API accepts as a tag.
@@ -149,6 +201,21 @@ func tagValidator() validator.String {
 				problem = " It contains white space."
 			}
 			return "Invalid Tag", fmt.Sprintf("Tag %q %s.%s", tag, rule, problem)
+		},
+	}
+}
+
+// reservedTagValidator refuses tags with the prefix of the provider's one-time creation tag:
+// the provider hides such tags, so Terraform would see a configured tag vanish on every apply.
+func reservedTagValidator() validator.String {
+	return stringCheck{
+		description: "must not start with \"" + creationTagPrefix + "\", which the provider reserves",
+		check: func(_ path.Path, tag string) (string, string) {
+			if strings.HasPrefix(tag, creationTagPrefix) {
+				return "Reserved Tag Prefix", fmt.Sprintf("Tag %q starts with %q, which the provider reserves for the one-time tag that lets it find a server whose order answer was lost. Choose another prefix, e.g. %q.",
+					tag, creationTagPrefix, "tf:"+strings.TrimPrefix(tag, creationTagPrefix))
+			}
+			return "", ""
 		},
 	}
 }
