@@ -139,3 +139,20 @@ func findByKey[T any](items []T, want string, key func(T) string, suggestable fu
 	var zero T
 	return zero, false, keys
 }
+
+// LocationByID finds a location by its numeric id. When there is none, ok is false and known
+// lists every location, sorted by id, for the error message.
+func (c *catalog) LocationByID(ctx context.Context, id int64) (loc flexmetal.Location, ok bool, known []flexmetal.Location, err error) {
+	locs, err := c.Locations(ctx)
+	if err != nil {
+		return loc, false, nil, err
+	}
+	for _, l := range locs {
+		if l.ID == id {
+			return l, true, nil, nil
+		}
+	}
+	known = append([]flexmetal.Location(nil), locs...)
+	sort.Slice(known, func(i, j int) bool { return known[i].ID < known[j].ID })
+	return loc, false, known, nil
+}

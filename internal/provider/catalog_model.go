@@ -9,7 +9,7 @@ import (
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
 )
 
-// locationModel is one element of flexmetal_locations.locations.
+// locationModel is one element of flexmetal_locations.locations, and flexmetal_location.
 type locationModel struct {
 	ID               types.Int64  `tfsdk:"id"`
 	Name             types.String `tfsdk:"name"`
@@ -18,6 +18,17 @@ type locationModel struct {
 	CountryID        types.Int64  `tfsdk:"country_id"`
 	CountryName      types.String `tfsdk:"country_name"`
 	CountryShortName types.String `tfsdk:"country_short_name"`
+}
+
+// locationAttributes describes locationModel's attributes for both location data sources.
+var locationAttributes = computedAttributes{
+	"id":                 {description: "The location's numeric id.", kind: int64Kind},
+	"name":               {description: "The location's name, e.g. `EU: Rotterdam`: the value for a server's `location` and for `flexmetal_instance_types`."},
+	"short_name":         {description: "Short code of the location, e.g. `rtm`."},
+	"display_name":       {description: "Human-readable name, e.g. `Rotterdam`."},
+	"country_id":         {description: "Numeric id of the location's country.", kind: int64Kind},
+	"country_name":       {description: "Name of the location's country, e.g. `Netherlands`."},
+	"country_short_name": {description: "ISO 3166-1 alpha-2 code of the location's country, e.g. `NL`."},
 }
 
 func newLocationModel(l flexmetal.Location) locationModel {
@@ -38,7 +49,8 @@ func locationModels(locs []flexmetal.Location) ([]locationModel, []string) {
 	return catalogItems(locs, func(l flexmetal.Location) (string, int64) { return l.Name, l.ID }, newLocationModel)
 }
 
-// instanceTypeModel is one element of flexmetal_instance_types.instance_types.
+// instanceTypeModel is one element of flexmetal_instance_types.instance_types; the
+// flexmetal_instance_type data source embeds it.
 type instanceTypeModel struct {
 	ID             types.Int64  `tfsdk:"id"`
 	Name           types.String `tfsdk:"name"`
@@ -49,6 +61,20 @@ type instanceTypeModel struct {
 	Storage        types.Int64  `tfsdk:"storage"`
 	StorageType    types.String `tfsdk:"storage_type"`
 	GenerationName types.String `tfsdk:"generation_name"`
+}
+
+// instanceTypeAttributes describes instanceTypeModel's attributes for both instance type data
+// sources.
+var instanceTypeAttributes = computedAttributes{
+	"id":              {description: "The instance type's numeric id; it identifies the pair of location and hardware, so the same `name` has another id at another location.", kind: int64Kind},
+	"name":            {description: "The instance type's name, e.g. `bm7.std.8`: the value for a server's `instance_type`."},
+	"sockets":         {description: "Number of CPU sockets.", kind: int64Kind},
+	"cores":           {description: "Number of CPU cores in total.", kind: int64Kind},
+	"memory":          {description: "Memory in GB.", kind: int64Kind},
+	"memory_type":     {description: "Memory technology, e.g. `DDR4`."},
+	"storage":         {description: "Storage in GB.", kind: int64Kind},
+	"storage_type":    {description: "Storage technology, e.g. `SSD` or `NVME`."},
+	"generation_name": {description: "CPU generation, e.g. `Genoa`."},
 }
 
 func newInstanceTypeModel(it flexmetal.InstanceType) instanceTypeModel {
@@ -71,7 +97,8 @@ func instanceTypeModels(its []flexmetal.InstanceType) ([]instanceTypeModel, []st
 	return catalogItems(its, func(it flexmetal.InstanceType) (string, int64) { return it.Name, it.ID }, newInstanceTypeModel)
 }
 
-// operatingSystemModel is one element of flexmetal_operating_systems.operating_systems.
+// operatingSystemModel is one element of flexmetal_operating_systems.operating_systems, and
+// flexmetal_operating_system.
 type operatingSystemModel struct {
 	ID                    types.Int64  `tfsdk:"id"`
 	Name                  types.String `tfsdk:"name"`
@@ -79,6 +106,17 @@ type operatingSystemModel struct {
 	OSGroup               types.Int64  `tfsdk:"os_group"`
 	Active                types.Bool   `tfsdk:"active"`
 	AvailableForFlexMetal types.Bool   `tfsdk:"available_for_flexmetal"`
+}
+
+// operatingSystemAttributes describes operatingSystemModel's attributes for both operating system
+// data sources.
+var operatingSystemAttributes = computedAttributes{
+	"id":                      {description: "The operating system's numeric id.", kind: int64Kind},
+	"name":                    {description: "Human-readable name, e.g. `Ubuntu 24.04 LTS`."},
+	"slug":                    {description: "The slug, e.g. `ubuntu-2404-lts`: the value for a server's `os.slug`."},
+	"os_group":                {description: "The API's family number: `1` for Windows, `2` for Linux and BSD.", kind: int64Kind},
+	"active":                  {description: "Whether the operating system can still be installed.", kind: boolKind},
+	"available_for_flexmetal": {description: "Whether the operating system is offered for FlexMetal servers.", kind: boolKind},
 }
 
 func newOperatingSystemModel(o flexmetal.OperatingSystem) operatingSystemModel {

@@ -53,17 +53,7 @@ func (d *instanceTypesDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"instance_types": schema.ListNestedAttribute{
 				MarkdownDescription: "The instance types offered at `location`, sorted by `name`.",
 				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":              schema.Int64Attribute{MarkdownDescription: "The instance type's numeric id; it identifies the pair of location and hardware, so the same `name` has another id at another location.", Computed: true},
-					"name":            schema.StringAttribute{MarkdownDescription: "The instance type's name, e.g. `bm7.std.8`: the value for a server's `instance_type`.", Computed: true},
-					"sockets":         schema.Int64Attribute{MarkdownDescription: "Number of CPU sockets.", Computed: true},
-					"cores":           schema.Int64Attribute{MarkdownDescription: "Number of CPU cores in total.", Computed: true},
-					"memory":          schema.Int64Attribute{MarkdownDescription: "Memory in GB.", Computed: true},
-					"memory_type":     schema.StringAttribute{MarkdownDescription: "Memory technology, e.g. `DDR4`.", Computed: true},
-					"storage":         schema.Int64Attribute{MarkdownDescription: "Storage in GB.", Computed: true},
-					"storage_type":    schema.StringAttribute{MarkdownDescription: "Storage technology, e.g. `SSD` or `NVME`.", Computed: true},
-					"generation_name": schema.StringAttribute{MarkdownDescription: "CPU generation, e.g. `Genoa`.", Computed: true},
-				}},
+				NestedObject:        schema.NestedAttributeObject{Attributes: instanceTypeAttributes.dataSource()},
 			},
 		},
 	}

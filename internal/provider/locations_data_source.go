@@ -43,15 +43,7 @@ func (d *locationsDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"locations": schema.ListNestedAttribute{
 				MarkdownDescription: "Every location, sorted by `name`.",
 				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":                 schema.Int64Attribute{MarkdownDescription: "The location's numeric id.", Computed: true},
-					"name":               schema.StringAttribute{MarkdownDescription: "The location's name, e.g. `EU: Rotterdam`: the value for a server's `location` and for `flexmetal_instance_types`.", Computed: true},
-					"short_name":         schema.StringAttribute{MarkdownDescription: "Short code of the location, e.g. `rtm`.", Computed: true},
-					"display_name":       schema.StringAttribute{MarkdownDescription: "Human-readable name, e.g. `Rotterdam`.", Computed: true},
-					"country_id":         schema.Int64Attribute{MarkdownDescription: "Numeric id of the location's country.", Computed: true},
-					"country_name":       schema.StringAttribute{MarkdownDescription: "Name of the location's country, e.g. `Netherlands`.", Computed: true},
-					"country_short_name": schema.StringAttribute{MarkdownDescription: "ISO 3166-1 alpha-2 code of the location's country, e.g. `NL`.", Computed: true},
-				}},
+				NestedObject:        schema.NestedAttributeObject{Attributes: locationAttributes.dataSource()},
 			},
 		},
 	}

@@ -49,14 +49,7 @@ func (d *operatingSystemsDataSource) Schema(_ context.Context, _ datasource.Sche
 			"operating_systems": schema.ListNestedAttribute{
 				MarkdownDescription: "The operating systems, sorted by `slug`.",
 				Computed:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":                      schema.Int64Attribute{MarkdownDescription: "The operating system's numeric id.", Computed: true},
-					"name":                    schema.StringAttribute{MarkdownDescription: "Human-readable name, e.g. `Ubuntu 24.04 LTS`.", Computed: true},
-					"slug":                    schema.StringAttribute{MarkdownDescription: "The slug, e.g. `ubuntu-2404-lts`: the value for a server's `os.slug`.", Computed: true},
-					"os_group":                schema.Int64Attribute{MarkdownDescription: "The API's family number: `1` for Windows, `2` for Linux and BSD.", Computed: true},
-					"active":                  schema.BoolAttribute{MarkdownDescription: "Whether the operating system can still be installed.", Computed: true},
-					"available_for_flexmetal": schema.BoolAttribute{MarkdownDescription: "Whether the operating system is offered for FlexMetal servers.", Computed: true},
-				}},
+				NestedObject:        schema.NestedAttributeObject{Attributes: operatingSystemAttributes.dataSource()},
 			},
 		},
 	}

@@ -196,8 +196,11 @@ func (p *flexmetalProvider) Resources(context.Context) []func() resource.Resourc
 func (p *flexmetalProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewLocationsDataSource,
+		NewLocationDataSource,
 		NewInstanceTypesDataSource,
+		NewInstanceTypeDataSource,
 		NewOperatingSystemsDataSource,
+		NewOperatingSystemDataSource,
 		NewSSHKeysDataSource,
 		NewSSHKeyDataSource,
 		NewServersDataSource,

@@ -7,6 +7,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setplanmodifier"
@@ -64,6 +66,8 @@ const (
 	stringKind attributeKind = iota
 	stringListKind
 	stringSetKind
+	int64Kind
+	boolKind
 )
 
 // computedAttribute is a computed attribute's definition, independent of the schema package
@@ -88,6 +92,12 @@ func (c computedAttributes) resource() map[string]schema.Attribute {
 		case stringSetKind:
 			out[name] = schema.SetAttribute{MarkdownDescription: a.description, Computed: true, ElementType: types.StringType,
 				PlanModifiers: []planmodifier.Set{setplanmodifier.UseStateForUnknown()}}
+		case int64Kind:
+			out[name] = schema.Int64Attribute{MarkdownDescription: a.description, Computed: true,
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()}}
+		case boolKind:
+			out[name] = schema.BoolAttribute{MarkdownDescription: a.description, Computed: true,
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()}}
 		default:
 			out[name] = schema.StringAttribute{MarkdownDescription: a.description, Computed: true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
@@ -105,6 +115,10 @@ func (c computedAttributes) dataSource() map[string]dschema.Attribute {
 			out[name] = dschema.ListAttribute{MarkdownDescription: a.description, Computed: true, ElementType: types.StringType}
 		case stringSetKind:
 			out[name] = dschema.SetAttribute{MarkdownDescription: a.description, Computed: true, ElementType: types.StringType}
+		case int64Kind:
+			out[name] = dschema.Int64Attribute{MarkdownDescription: a.description, Computed: true}
+		case boolKind:
+			out[name] = dschema.BoolAttribute{MarkdownDescription: a.description, Computed: true}
 		default:
 			out[name] = dschema.StringAttribute{MarkdownDescription: a.description, Computed: true}
 		}
