@@ -26,7 +26,7 @@ type scenario struct {
 	inject func(sim *simulator.Simulator)
 	// onDestroy puts the fault on the destroy instead of the apply.
 	onDestroy bool
-	// interrupt sends SIGINT to terraform once every server of the fleet has been ordered.
+	// interrupt sends SIGINT to terraform once the API has created every server of the fleet.
 	interrupt bool
 	// firstRunFails is true when the first run is expected to fail (a re-run must converge).
 	firstRunFails bool
@@ -68,6 +68,11 @@ func scenarios() []scenario {
 		{name: "malformed JSON", inject: func(s *simulator.Simulator) {
 			s.AddFault(simulator.Fault{Method: "POST", PathPrefix: servers, Kind: simulator.FaultMalformedJSON, Times: 1})
 			s.AddFault(simulator.Fault{Method: "GET", PathPrefix: servers, Kind: simulator.FaultMalformedJSON, Times: 3})
+		}},
+		// The API has created the servers but not yet answered the orders when terraform is
+		// interrupted: the provider must wait for the answers and record the servers.
+		{name: "interrupt while the order is in flight", interrupt: true, firstRunFails: true, inject: func(s *simulator.Simulator) {
+			s.AddFault(simulator.Fault{Method: "POST", PathPrefix: servers, Kind: simulator.FaultSlowAnswer, Latency: 2500 * time.Millisecond, Times: fleetSize})
 		}},
 		{name: "interrupt during create", interrupt: true, firstRunFails: true,
 			inject:  func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-`)) },
@@ -131,9 +136,10 @@ func runScenario(t *testing.T, tf, providerDir string, sc scenario) (orphans, du
 		sc.inject(sim)
 	}
 	var firstErr error
-	if sc.interrupt {
+	switch {
+	case sc.interrupt:
 		firstErr = applyAndInterrupt(ctx, t, ws, sim)
-	} else {
+	default:
 		_, firstErr = ws.Run(ctx, "apply", "-auto-approve")
 	}
 	if sc.firstRunFails && firstErr == nil {
@@ -175,7 +181,8 @@ func runScenario(t *testing.T, tf, providerDir string, sc scenario) (orphans, du
 	return orphans, duplicates
 }
 
-// applyAndInterrupt starts an apply, sends SIGINT once the whole fleet is ordered, and waits.
+// applyAndInterrupt starts an apply, sends SIGINT once the API has created the whole fleet, and
+// waits.
 func applyAndInterrupt(ctx context.Context, t *testing.T, ws *tfrun.Workspace, sim *simulator.Simulator) error {
 	cmd := ws.Command(ctx, "apply", "-auto-approve")
 	var out strings.Builder

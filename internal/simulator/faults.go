@@ -28,6 +28,10 @@ const (
 	FaultMalformedJSON
 	// FaultLatency sleeps Fault.Latency, then handles the request normally.
 	FaultLatency
+	// FaultSlowAnswer acts on the request at once, then answers only after Fault.Latency. A
+	// client that gives up meanwhile gets no answer, but the API has acted, as a real API that
+	// is slow to answer does: the case that orphans a server ordered by an interrupted client.
+	FaultSlowAnswer
 )
 
 // String returns the kind's name as recorded in Request.Fault.
@@ -45,6 +49,8 @@ func (k FaultKind) String() string {
 		return "malformed_json"
 	case FaultLatency:
 		return "latency"
+	case FaultSlowAnswer:
+		return "slow_answer"
 	default:
 		return "fault(" + strconv.Itoa(int(k)) + ")"
 	}
@@ -66,7 +72,7 @@ type Fault struct {
 	// RetryAfter is sent, rounded up to whole seconds, in the Retry-After header of a
 	// FaultRateLimit. 0 sends "0"; a negative value omits the header.
 	RetryAfter time.Duration
-	// Latency is the delay of a FaultLatency.
+	// Latency is the delay of a FaultLatency or a FaultSlowAnswer.
 	Latency time.Duration
 	// Times is how many requests the rule fires for before it is removed; 0 or less means
 	// forever.

@@ -1,7 +1,9 @@
 package simulator
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -105,6 +107,52 @@ func TestFaults_LatencyDelaysThenHandles(t *testing.T) {
 	h.do(http.MethodGet, "/v3/flexMetal/location", nil).expect(t, http.StatusOK)
 	if took := time.Since(began); took < 50*time.Millisecond {
 		t.Fatalf("took %s, want at least the injected 50ms", took)
+	}
+}
+
+func TestFaults_SlowAnswerActsEvenWhenTheClientGivesUp(t *testing.T) {
+	sim := New(Config{})
+	sleeping := make(chan struct{}, 1)
+	recorded := make(chan Request, 1)
+	sim.hooks.sleeping = func() { sleeping <- struct{}{} }
+	sim.hooks.recorded = func(r Request) { recorded <- r }
+	sim.AddFault(Fault{Method: http.MethodPost, PathPrefix: "/v3/flexMetal/servers", Kind: FaultSlowAnswer, Latency: time.Hour, Times: 1})
+	url, stop := sim.Start()
+	defer stop()
+
+	order, err := json.Marshal(validRequest("slow"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url+"/v3/flexMetal/servers", bytes.NewReader(order))
+		req.Header.Set("PRIVATE-TOKEN", DefaultAPIKey)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		errc <- err
+	}()
+	<-sleeping
+	if n := len(sim.Servers()); n != 1 {
+		t.Fatalf("%d servers exist while the answer is pending, want 1 (the API acted first)", n)
+	}
+	cancel()
+	if err := <-errc; err == nil {
+		t.Fatal("request finished despite an hour until the answer")
+	}
+	select {
+	case r := <-recorded:
+		if r.Fault != "slow_answer" {
+			t.Errorf("recorded fault %q, want slow_answer", r.Fault)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the handler kept waiting after the client went away")
+	}
+	if n := len(sim.Servers()); n != 1 {
+		t.Fatalf("%d servers after the client gave up, want the 1 the API created", n)
 	}
 }
 

@@ -193,6 +193,12 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		resp = s.handle(r, body, bodyErr)
+	case fault.Kind == FaultSlowAnswer:
+		resp = s.handle(r, body, bodyErr)
+		if !s.sleep(r.Context(), fault.Latency) {
+			s.abandon(w, rec, began)
+			return
+		}
 	case fault.Kind == FaultDropAfterHandling:
 		s.handle(r, body, bodyErr)
 		s.finish(rec, began)
