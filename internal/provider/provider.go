@@ -157,6 +157,7 @@ func (p *flexmetalProvider) Configure(ctx context.Context, req provider.Configur
 		flexmetal.WithUserAgent(fmt.Sprintf("terraform-provider-flexmetal/%s (+https://registry.terraform.io/providers/flexmetal/flexmetal; %s)", p.version, req.TerraformVersion)),
 		flexmetal.WithPollInterval(pollInterval),
 		flexmetal.WithRequestLogger(logRequest),
+		flexmetal.WithRetryLogger(logRetry),
 	}
 	client, err := flexmetal.NewClient(append(opts, p.clientOptions...)...)
 	if err != nil {
@@ -184,6 +185,20 @@ func logRequest(ctx context.Context, e flexmetal.RequestLog) {
 		fields["error"] = e.Err.Error()
 	}
 	tflog.Debug(ctx, "FlexMetal API request", fields)
+}
+
+// logRetry makes every retry, and an order being settled after an interrupt, visible at WARN: a
+// slow or failing API must not look like a hang.
+func logRetry(ctx context.Context, e flexmetal.RetryLog) {
+	fields := map[string]any{"method": e.Method, "path": e.Path, "attempt": e.Attempt, "wait": e.Wait.String()}
+	if e.Err != nil {
+		fields["error"] = e.Err.Error()
+	}
+	if e.Settling {
+		tflog.Warn(ctx, "Interrupted while a FlexMetal server order may have reached the API: waiting for its outcome so that the server is recorded, not lost", fields)
+		return
+	}
+	tflog.Warn(ctx, "FlexMetal API request failed; retrying", fields)
 }
 
 func (p *flexmetalProvider) Resources(context.Context) []func() resource.Resource {
