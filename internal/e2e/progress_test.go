@@ -61,3 +61,30 @@ resource "flexmetal_server" "web" {
 		t.Errorf("the API key appears in the log")
 	}
 }
+
+// TestProgress_retriesLoggedAtWarn checks that TF_LOG=WARN shows each retry of a failing
+// request, so a struggling API never looks like a hang.
+func TestProgress_retriesLoggedAtWarn(t *testing.T) {
+	tf, providerDir := setup(t)
+	sim := simulator.New(simulator.Config{})
+	url, stop := sim.Start()
+	defer stop()
+	sim.AddFault(simulator.Fault{Method: "GET", PathPrefix: "/v3/flexMetal/location", Kind: simulator.FaultStatus, Status: 503, Times: 2})
+	ws, err := tfrun.NewWorkspace(tf, t.TempDir(), providerDir, "TF_LOG=WARN")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.WriteConfig(tfrun.ProviderBlock(url, simulator.DefaultAPIKey, "1s") + "data \"flexmetal_locations\" \"all\" {}\n"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	log, err := ws.Run(ctx, "plan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	retries := regexp.MustCompile(`\[WARN\]\s+provider\.terraform-provider-flexmetal[^:]*: FlexMetal API request failed; retrying: .*attempt=(\d)`).FindAllStringSubmatch(log, -1)
+	if len(retries) != 2 || retries[0][1] != "1" || retries[1][1] != "2" {
+		t.Errorf("want two WARN retry lines (attempts 1 and 2), got %q in:\n%s", retries, log)
+	}
+}
