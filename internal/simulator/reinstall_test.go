@@ -453,3 +453,26 @@ func TestReinstallServer_OutOfBand(t *testing.T) {
 		t.Fatalf("unknown server: %v, want ErrNotFound", err)
 	}
 }
+
+func TestReinstall_SetReinstallFailPatternsAppliesToLaterReinstalls(t *testing.T) {
+	h := newHarness(t, Config{})
+	s := h.delivered(validRequest("db"))
+	h.sim.SetReinstallFailPatterns(regexpMust(`^never$`), regexpMust(`^flaky$`))
+	h.patch(s.UUID, validReinstall("flaky")).expect(t, http.StatusOK)
+	h.clock.Advance(3 * testStep)
+	if got := h.commands(s.UUID)[0].State; got != CommandFailed {
+		t.Fatalf("first reinstall: command %q, want failed by the keep pattern", got)
+	}
+	h.sim.SetReinstallFailPatterns(regexpMust(`^never$`), regexpMust(`^never$`))
+	h.patch(s.UUID, validReinstall("flaky")).expect(t, http.StatusOK)
+	h.clock.Advance(3 * testStep)
+	if got := h.commands(s.UUID)[0].State; got != CommandFinished {
+		t.Fatalf("after relaxing the pattern: command %q, want finished", got)
+	}
+	h.sim.SetReinstallFailPatterns(nil, nil)
+	h.patch(s.UUID, validReinstall("x-fail-reinstall")).expect(t, http.StatusOK)
+	h.clock.Advance(3 * testStep)
+	if got := h.get(s.UUID).server(t); got.Status != StatusFailed {
+		t.Fatalf("nil restores the defaults: server %q, want failed", got.Status)
+	}
+}

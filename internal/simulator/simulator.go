@@ -94,6 +94,21 @@ func (s *Simulator) SetStuckNamePattern(re *regexp.Regexp) {
 	s.stuckRE = re
 }
 
+// SetReinstallFailPatterns replaces Config.ReinstallFailNamePattern and
+// Config.ReinstallFailKeepNamePattern for reinstalls accepted from now on; nil restores a
+// default. A reinstall already accepted keeps its outcome.
+func (s *Simulator) SetReinstallFailPatterns(fail, keep *regexp.Regexp) {
+	if fail == nil {
+		fail = regexp.MustCompile(DefaultReinstallFailNamePattern)
+	}
+	if keep == nil {
+		keep = regexp.MustCompile(DefaultReinstallFailKeepNamePattern)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfg.ReinstallFailNamePattern, s.cfg.ReinstallFailKeepNamePattern = fail, keep
+}
+
 func (s *Simulator) now() time.Time { return s.cfg.Clock.Now() }
 
 // Start serves the simulator on a fresh 127.0.0.1 port. stop cuts short requests sleeping in
