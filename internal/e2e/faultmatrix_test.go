@@ -30,6 +30,9 @@ type scenario struct {
 	interrupt bool
 	// firstRunFails is true when the first run is expected to fail (a re-run must converge).
 	firstRunFails bool
+	// reinstall puts the fault on a reinstall of the delivered fleet (a changed os.slug)
+	// instead of the first apply.
+	reinstall bool
 	recover       func(sim *simulator.Simulator)
 }
 
@@ -74,6 +77,18 @@ func scenarios() []scenario {
 		{name: "interrupt while the order is in flight", interrupt: true, firstRunFails: true, inject: func(s *simulator.Simulator) {
 			s.AddFault(simulator.Fault{Method: "POST", PathPrefix: servers, Kind: simulator.FaultSlowAnswer, Latency: 2500 * time.Millisecond, Times: fleetSize})
 		}},
+		{name: "reinstall answer lost after acting (5xx, reset, garbled)", reinstall: true, inject: func(s *simulator.Simulator) {
+			s.AddFault(simulator.Fault{Method: "PATCH", PathPrefix: servers + "/", Kind: simulator.FaultStatusAfterHandling, Status: 502, Times: 1})
+			s.AddFault(simulator.Fault{Method: "PATCH", PathPrefix: servers + "/", Kind: simulator.FaultDropAfterHandling, Times: 1})
+			s.AddFault(simulator.Fault{Method: "PATCH", PathPrefix: servers + "/", Kind: simulator.FaultMalformedJSON, Times: 1})
+		}},
+		{name: "reinstall refused before acting (503) and connection reset before acting", reinstall: true, inject: func(s *simulator.Simulator) {
+			s.AddFault(simulator.Fault{Method: "PATCH", PathPrefix: servers + "/", Kind: simulator.FaultStatus, Status: 503, Times: 2})
+			s.AddFault(simulator.Fault{Method: "PATCH", PathPrefix: servers + "/", Kind: simulator.FaultDropBeforeHandling, Times: 1})
+		}},
+		{name: "reinstall progress reads fail", reinstall: true, inject: func(s *simulator.Simulator) {
+			s.AddFault(simulator.Fault{Method: "GET", PathPrefix: servers + "/", Kind: simulator.FaultStatus, Status: 502, Times: 4})
+		}},
 		{name: "interrupt during create", interrupt: true, firstRunFails: true,
 			inject:  func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-`)) },
 			recover: func(s *simulator.Simulator) { s.SetStuckNamePattern(never) }},
@@ -81,6 +96,10 @@ func scenarios() []scenario {
 }
 
 func fleetConfig(url, createTimeout string) string {
+	return fleetConfigWithOS(url, createTimeout, "ubuntu-2404-lts")
+}
+
+func fleetConfigWithOS(url, createTimeout, slug string) string {
 	if createTimeout == "" {
 		createTimeout = "2m"
 	}
@@ -90,35 +109,37 @@ resource "flexmetal_server" "fleet" {
   name          = "fleet-${count.index}"
   location      = "EU: Rotterdam"
   instance_type = "bm7.std.8"
-  os            = { slug = "ubuntu-2404-lts" }
+  os            = { slug = %[4]q }
   ssh_keys      = [%[2]q]
   tags          = ["fleet"]
   timeouts      = { create = %[3]q }
 }
-`, fleetSize, simulator.ExamplePublicKeyEd25519, createTimeout)
+`, fleetSize, simulator.ExamplePublicKeyEd25519, createTimeout, slug)
 }
 
 func TestFaultMatrix(t *testing.T) {
 	tf, providerDir := setup(t)
-	var orphans, duplicates, ran atomic.Int64
+	var orphans, duplicates, doubles, ran atomic.Int64
 	for _, sc := range scenarios() {
 		t.Run(strings.ReplaceAll(sc.name, " ", "_"), func(t *testing.T) {
 			ran.Add(1)
-			o, d := runScenario(t, tf, providerDir, sc)
+			o, d, r := runScenario(t, tf, providerDir, sc)
 			orphans.Add(int64(o))
 			duplicates.Add(int64(d))
+			doubles.Add(int64(r))
 		})
 	}
-	summary := fmt.Sprintf("faults: %d scenarios, %d orphans, %d duplicates", ran.Load(), orphans.Load(), duplicates.Load())
+	summary := fmt.Sprintf("faults: %d scenarios, %d orphans, %d duplicates, %d double reinstalls", ran.Load(), orphans.Load(), duplicates.Load(), doubles.Load())
 	fmt.Println(summary)
-	if orphans.Load() != 0 || duplicates.Load() != 0 {
+	if orphans.Load() != 0 || duplicates.Load() != 0 || doubles.Load() != 0 {
 		t.Error(summary)
 	}
 }
 
 // runScenario applies the fleet under the fault, re-runs until converged, checks the simulator
-// against the state, destroys, and returns the orphans and duplicates it found.
-func runScenario(t *testing.T, tf, providerDir string, sc scenario) (orphans, duplicates int) {
+// against the state, destroys, and returns the orphans, duplicates and double reinstalls it
+// found.
+func runScenario(t *testing.T, tf, providerDir string, sc scenario) (orphans, duplicates, doubles int) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	sim := simulator.New(simulator.Config{StepDuration: 20 * time.Millisecond, ReleaseDuration: 20 * time.Millisecond})
@@ -132,6 +153,14 @@ func runScenario(t *testing.T, tf, providerDir string, sc scenario) (orphans, du
 		t.Fatal(err)
 	}
 
+	if sc.reinstall {
+		if _, err := ws.Run(ctx, "apply", "-auto-approve"); err != nil {
+			t.Fatalf("apply before the reinstall failed: %v", err)
+		}
+		if err := ws.WriteConfig(fleetConfigWithOS(url, sc.createTimeout, "debian-12")); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if !sc.onDestroy {
 		sc.inject(sim)
 	}
@@ -159,6 +188,9 @@ func runScenario(t *testing.T, tf, providerDir string, sc scenario) (orphans, du
 	}
 	o, d := checkConverged(ctx, t, ws, sim)
 	orphans, duplicates = orphans+o, duplicates+d
+	if sc.reinstall {
+		doubles = countDoubleReinstalls(t, sim)
+	}
 	if out, err := ws.Run(ctx, "plan", "-detailed-exitcode"); err != nil {
 		t.Errorf("plan after convergence is not empty: %v\n%s", err, out)
 	}
@@ -178,7 +210,26 @@ func runScenario(t *testing.T, tf, providerDir string, sc scenario) (orphans, du
 			orphans++
 		}
 	}
-	return orphans, duplicates
+	return orphans, duplicates, doubles
+}
+
+// countDoubleReinstalls checks that the API reinstalled every server of the fleet exactly once,
+// and returns how many reinstalls there were beyond that.
+func countDoubleReinstalls(t *testing.T, sim *simulator.Simulator) int {
+	extra := 0
+	for _, s := range live(sim) {
+		switch n := len(sim.Reinstalls(s.UUID)); {
+		case n == 0:
+			t.Errorf("server %s (%s) was not reinstalled", s.UUID, s.Name)
+		case n > 1:
+			t.Errorf("double reinstall: server %s (%s) was reinstalled %d times", s.UUID, s.Name, n)
+			extra += n - 1
+		}
+		if s.OSSlug != "debian-12" {
+			t.Errorf("server %s (%s) runs %q, want debian-12", s.UUID, s.Name, s.OSSlug)
+		}
+	}
+	return extra
 }
 
 // applyAndInterrupt starts an apply, sends SIGINT once the API has created the whole fleet, and

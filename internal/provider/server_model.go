@@ -32,6 +32,7 @@ type serverModel struct {
 	Tags              types.Set      `tfsdk:"tags"`
 	ContractID        types.String   `tfsdk:"contract_id"`
 	Overflow          types.Bool     `tfsdk:"overflow"`
+	AllowReinstall    types.Bool     `tfsdk:"allow_reinstall"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -78,19 +79,36 @@ func (m serverModel) osSlug(ctx context.Context) types.String {
 
 // toCreateRequest maps the planned resource to the API's order body.
 func (m serverModel) toCreateRequest(ctx context.Context) (flexmetal.CreateServerRequest, diag.Diagnostics) {
-	var diags diag.Diagnostics
+	install, diags := m.toUpdateRequest(ctx)
 	req := flexmetal.CreateServerRequest{
-		Name:              m.Name.ValueString(),
+		Name:              install.Name,
 		Location:          m.Location.ValueString(),
 		InstanceType:      m.InstanceType.ValueString(),
-		PostInstallScript: m.PostInstallScript.ValueString(),
+		OS:                install.OS,
+		SSHKeys:           install.SSHKeys,
+		PostInstallScript: install.PostInstallScript,
 		ContractID:        m.ContractID.ValueString(),
 		Overflow:          m.Overflow.ValueBool(),
 	}
-	diags.Append(m.SSHKeys.ElementsAs(ctx, &req.SSHKeys, false)...)
 	if !m.Tags.IsNull() && !m.Tags.IsUnknown() {
 		diags.Append(m.Tags.ElementsAs(ctx, &req.Tags, false)...)
 		sort.Strings(req.Tags)
+	}
+	return req, diags
+}
+
+// toUpdateRequest maps the planned installation (name, os, ssh_keys, post_install_script) to
+// the API's reinstall body; an order carries the same. Without ssh_keys the API gets an empty
+// list, as keyless systems (Windows, Talos) expect.
+func (m serverModel) toUpdateRequest(ctx context.Context) (flexmetal.UpdateServerRequest, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	req := flexmetal.UpdateServerRequest{
+		Name:              m.Name.ValueString(),
+		SSHKeys:           []string{},
+		PostInstallScript: m.PostInstallScript.ValueString(),
+	}
+	if !m.SSHKeys.IsNull() && !m.SSHKeys.IsUnknown() {
+		diags.Append(m.SSHKeys.ElementsAs(ctx, &req.SSHKeys, false)...)
 	}
 	osm, ok, d := m.os(ctx)
 	diags.Append(d...)

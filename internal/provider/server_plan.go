@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -23,37 +24,77 @@ var (
 	ipxePath   = path.Root("os").AtName("ipxe_script_url")
 )
 
-// replaceWhen says when a change to an input replaces the server.
-type replaceWhen int
+// changeEffect is what a change to an input does to an existing server.
+type changeEffect int
 
 const (
-	// replaceOnChange replaces on any change of the planned value.
-	replaceOnChange replaceWhen = iota
-	// replaceIfConfigured replaces only when the configuration sets the value: an optional and
-	// computed input left unset keeps what the API chose.
-	replaceIfConfigured
-	// replaceUnlessAdopting replaces on a change, except on the first apply after an import: the
-	// API never reports these inputs, so an imported server has no value to compare with.
-	replaceUnlessAdopting
+	// replaces: the API cannot change it; a new server is ordered.
+	replaces changeEffect = iota
+	// reinstalls: the server is reinstalled in place (PATCH), or replaced when allow_reinstall
+	// is false.
+	reinstalls
 )
 
-// serverReplacements is every input the API cannot change on an existing server: the one place
-// that decides what replaces a server. Inputs missing here (tags) are updated in place.
-var serverReplacements = []struct {
-	path path.Path
-	when replaceWhen
+// serverInputRules is every input that cannot simply be updated on an existing server: the one
+// place that decides what a change does. Inputs missing here (tags, allow_reinstall, timeouts)
+// are updated in place without touching the machine.
+var serverInputRules = []struct {
+	path   path.Path
+	effect changeEffect
+	// ifConfigured: only a value the configuration sets counts; an optional and computed input
+	// left unset keeps what the API chose.
+	ifConfigured bool
+	// unreported: the API never reports it, so an imported server has no value to compare with:
+	// the first apply after an import takes the configuration's value without any change.
+	unreported bool
 }{
-	{path.Root("name"), replaceOnChange},
-	{path.Root("location"), replaceOnChange},
-	{path.Root("instance_type"), replaceOnChange},
-	{path.Root("contract_id"), replaceIfConfigured},
-	{osSlugPath, replaceOnChange},
-	{path.Root("os").AtName("kernel_params"), replaceUnlessAdopting},
-	{path.Root("os").AtName("partitions"), replaceUnlessAdopting},
-	{ipxePath, replaceUnlessAdopting},
-	{path.Root("ssh_keys"), replaceUnlessAdopting},
-	{path.Root("post_install_script"), replaceUnlessAdopting},
-	{path.Root("overflow"), replaceUnlessAdopting},
+	{path: path.Root("name"), effect: reinstalls},
+	{path: path.Root("location"), effect: replaces},
+	{path: path.Root("instance_type"), effect: replaces},
+	{path: path.Root("contract_id"), effect: replaces, ifConfigured: true},
+	{path: path.Root("overflow"), effect: replaces, unreported: true},
+	{path: osSlugPath, effect: reinstalls},
+	{path: path.Root("os").AtName("kernel_params"), effect: reinstalls, unreported: true},
+	{path: path.Root("os").AtName("partitions"), effect: reinstalls, unreported: true},
+	{path: ipxePath, effect: reinstalls, unreported: true},
+	{path: path.Root("ssh_keys"), effect: reinstalls, unreported: true},
+	{path: path.Root("post_install_script"), effect: reinstalls, unreported: true},
+}
+
+// attributeGetter reads one attribute of a plan, state or configuration.
+type attributeGetter func(ctx context.Context, p path.Path, target any) diag.Diagnostics
+
+// plannedChanges sorts the inputs whose planned value differs from the state by serverInputRules:
+// those that replace the server and those that reinstall it. adopting is true on the first apply
+// after an import.
+func plannedChanges(ctx context.Context, plan, state, config attributeGetter, adopting bool, diags *diag.Diagnostics) (replace, reinstall path.Paths) {
+	for _, rule := range serverInputRules {
+		var planVal, stateVal, configVal attr.Value
+		diags.Append(plan(ctx, rule.path, &planVal)...)
+		diags.Append(state(ctx, rule.path, &stateVal)...)
+		diags.Append(config(ctx, rule.path, &configVal)...)
+		if diags.HasError() {
+			return nil, nil
+		}
+		switch {
+		case planVal == nil || stateVal == nil || planVal.Equal(stateVal):
+		case rule.ifConfigured && (configVal == nil || configVal.IsNull()):
+		case rule.unreported && adopting && stateVal.IsNull():
+		case rule.effect == replaces:
+			replace = append(replace, rule.path)
+		default:
+			reinstall = append(reinstall, rule.path)
+		}
+	}
+	return replace, reinstall
+}
+
+// adopting reports whether the private state marks a server imported and not yet applied.
+func adopting(ctx context.Context, private interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}) bool {
+	raw, d := private.GetKey(ctx, privateAdoptKey)
+	return !d.HasError() && len(raw) > 0
 }
 
 func (r *serverResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
@@ -105,40 +146,36 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
 	}
 	if state != nil {
-		raw, d := req.Private.GetKey(ctx, privateAdoptKey)
-		adopting := !d.HasError() && len(raw) > 0
-		resp.RequiresReplace = append(resp.RequiresReplace, planReplacements(ctx, req, adopting, &resp.Diagnostics)...)
+		replace, reinstall := plannedChanges(ctx, req.Plan.GetAttribute, req.State.GetAttribute, req.Config.GetAttribute, adopting(ctx, req.Private), &resp.Diagnostics)
+		resp.RequiresReplace = append(resp.RequiresReplace, replace...)
+		switch {
+		case len(reinstall) == 0:
+		case plan.AllowReinstall.ValueBool() || plan.AllowReinstall.IsUnknown():
+			warnReinstall(state, reinstall, &resp.Diagnostics)
+			// A reinstall delivers the server again: these are only known after it.
+			for _, name := range []string{"status", "status_message", "delivered_at"} {
+				resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), types.StringUnknown())...)
+			}
+		default:
+			resp.RequiresReplace = append(resp.RequiresReplace, reinstall...)
+		}
 	}
 	if r.data != nil {
 		r.validateAgainstCatalog(ctx, plan, state, &resp.Diagnostics)
 	}
 }
 
-// planReplacements returns the paths of serverReplacements whose change replaces the server.
-func planReplacements(ctx context.Context, req resource.ModifyPlanRequest, adopting bool, diags *diag.Diagnostics) path.Paths {
-	var out path.Paths
-	for _, rule := range serverReplacements {
-		var planVal, stateVal, configVal attr.Value
-		diags.Append(req.Plan.GetAttribute(ctx, rule.path, &planVal)...)
-		diags.Append(req.State.GetAttribute(ctx, rule.path, &stateVal)...)
-		diags.Append(req.Config.GetAttribute(ctx, rule.path, &configVal)...)
-		if diags.HasError() {
-			return nil
-		}
-		if planVal == nil || stateVal == nil || planVal.Equal(stateVal) {
-			continue
-		}
-		switch {
-		case rule.when == replaceIfConfigured && (configVal == nil || configVal.IsNull()):
-			continue
-		case rule.when == replaceUnlessAdopting && adopting && stateVal.IsNull():
-			// The server was imported: the API never told us this value, so take the
-			// configuration's word for it rather than rebuilding a running server.
-			continue
-		}
-		out = append(out, rule.path)
+// warnReinstall says, on the first changed attribute (so Terraform names the resource and the
+// line), that applying reinstalls the server: "update in-place" alone reads harmless, but the
+// disks are erased.
+func warnReinstall(state *serverModel, changed path.Paths, diags *diag.Diagnostics) {
+	names := make([]string, len(changed))
+	for i, p := range changed {
+		names[i] = p.String()
 	}
-	return out
+	diags.AddAttributeWarning(configLinePath(changed[0]), "Server Will Be Reinstalled",
+		fmt.Sprintf("Applying this plan reinstalls server %s (%s) in place because %s changed: its disks are erased and the operating system is installed again. It keeps its id and IP addresses. To order a new server instead, set allow_reinstall = false.",
+			state.ID.ValueString(), state.Name.ValueString(), strings.Join(names, ", ")))
 }
 
 // validateAgainstCatalog checks location, instance type and OS against the live catalog, for new
@@ -151,8 +188,10 @@ func (r *serverResource) validateAgainstCatalog(ctx context.Context, plan server
 	cat := r.data.catalog
 	var osDiags diag.Diagnostics
 	var wg sync.WaitGroup
-	if planSlug := plan.osSlug(ctx); !planSlug.IsNull() && !planSlug.IsUnknown() && (state == nil || !planSlug.Equal(state.osSlug(ctx))) {
-		wg.Go(func() { validateOS(ctx, cat, planSlug.ValueString(), &osDiags) })
+	keyless := !plan.SSHKeys.IsUnknown() && len(plan.SSHKeys.Elements()) == 0
+	keysChanged := state == nil || !plan.SSHKeys.Equal(state.SSHKeys)
+	if planSlug := plan.osSlug(ctx); !planSlug.IsNull() && !planSlug.IsUnknown() && (state == nil || !planSlug.Equal(state.osSlug(ctx)) || (keyless && keysChanged)) {
+		wg.Go(func() { validateOS(ctx, cat, planSlug.ValueString(), keyless, &osDiags) })
 	}
 	if !plan.Location.IsUnknown() && (state == nil || !plan.Location.Equal(state.Location) || !plan.InstanceType.Equal(state.InstanceType)) {
 		validateLocation(ctx, cat, plan.Location.ValueString(), plan.InstanceType, diags)
@@ -183,8 +222,9 @@ func validateLocation(ctx context.Context, cat *catalog, location string, instan
 	}
 }
 
-// validateOS checks that an operating system exists and can be ordered with a FlexMetal server.
-func validateOS(ctx context.Context, cat *catalog, slug string, diags *diag.Diagnostics) {
+// validateOS checks that an operating system exists and can be ordered with a FlexMetal server,
+// and, for a server without SSH keys, that the system needs none.
+func validateOS(ctx context.Context, cat *catalog, slug string, keyless bool, diags *diag.Diagnostics) {
 	osys, ok, orderable, err := cat.OperatingSystemBySlug(ctx, slug)
 	switch {
 	case err != nil:
@@ -195,8 +235,20 @@ func validateOS(ctx context.Context, cat *catalog, slug string, diags *diag.Diag
 	case !osys.Orderable():
 		diags.AddAttributeError(configLinePath(osSlugPath), "Operating System Not Available for FlexMetal",
 			fmt.Sprintf("os.slug: operating system %q exists but cannot be ordered with a FlexMetal server: %s. Choose another slug; the flexmetal_operating_systems data source lists the orderable ones.", osys.Slug, whyNotOrderable(osys)))
+	case keyless && !takesNoKeys(osys):
+		diags.AddAttributeError(path.Root("ssh_keys"), "SSH Keys Required",
+			fmt.Sprintf("Operating system %q (%s) is logged into with SSH keys only, so the API refuses it without keys: set ssh_keys to at least 1 public key or stored key id. Only Windows and Talos install without keys.", osys.Slug, osys.Name))
 	}
 }
+
+// takesNoKeys reports whether an operating system installs without SSH keys: Windows (its
+// password comes from the API) and Talos (managed through its own API).
+func takesNoKeys(o flexmetal.OperatingSystem) bool {
+	return o.OSGroup == osGroupWindows || strings.HasPrefix(o.Slug, "talos")
+}
+
+// osGroupWindows is the catalog's osGroup of Windows systems (2 is Linux and BSD).
+const osGroupWindows = 1
 
 // whyNotOrderable names what keeps an operating system from being ordered.
 func whyNotOrderable(o flexmetal.OperatingSystem) string {

@@ -22,7 +22,7 @@ import (
 const (
 	serverTypeName       = TypeName + "_server"
 	defaultCreateTimeout = 60 * time.Minute
-	defaultUpdateTimeout = 20 * time.Minute
+	defaultUpdateTimeout = 60 * time.Minute
 	defaultDeleteTimeout = 20 * time.Minute
 )
 
@@ -167,58 +167,14 @@ func (r *serverResource) Read(ctx context.Context, req resource.ReadRequest, res
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	prior := state
 	resp.Diagnostics.Append(state.applyServer(ctx, srv)...)
+	if reinstallIncomplete(ctx, req.Private) {
+		// The API already reports the name and OS of the reinstall that did not complete; the
+		// state keeps the previous ones so the plan still shows the change to apply.
+		state.Name, state.OS = prior.Name, prior.OS
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	if !requireProviderData(r.data, serverTypeName, &resp.Diagnostics) {
-		return
-	}
-	var plan, state serverModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(d...)
-	var want, have []string
-	if !plan.Tags.IsNull() {
-		resp.Diagnostics.Append(plan.Tags.ElementsAs(ctx, &want, false)...)
-	}
-	if !state.Tags.IsNull() {
-		resp.Diagnostics.Append(state.Tags.ElementsAs(ctx, &have, false)...)
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	id := state.ID.ValueString()
-	client := r.data.client
-	for _, tag := range diffTags(have, want) {
-		if _, err := client.Servers.RemoveTag(ctx, id, tag); err != nil && !flexmetal.IsNotFound(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("tags"), "Unable to Remove Server Tag",
-				fmt.Sprintf("Removing tag %q from server %s failed.\n\n%s", tag, id, apiErrorDetail(err)))
-			return
-		}
-	}
-	for _, tag := range diffTags(want, have) {
-		if _, err := client.Servers.AddTag(ctx, id, tag); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("tags"), "Unable to Add Server Tag",
-				fmt.Sprintf("Adding tag %q to server %s failed.\n\n%s", tag, id, apiErrorDetail(err)))
-			return
-		}
-	}
-	// Only tags change in place. The computed attributes were planned as their prior values, so
-	// the state keeps the plan: a status that moved on meanwhile is picked up by the next refresh
-	// instead of contradicting the plan.
-	plan.nullUnknowns()
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	// Adopted values are now in state: later changes to them replace the server again.
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateAdoptKey, nil)...)
 }
 
 // diffTags returns the tags in a that are not in b, sorted.
@@ -300,5 +256,7 @@ func (r *serverResource) ImportState(ctx context.Context, req resource.ImportSta
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	// The API has no such setting: start from the default, as a new server does.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("allow_reinstall"), true)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateAdoptKey, []byte(`true`))...)
 }

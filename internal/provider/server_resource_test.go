@@ -218,27 +218,30 @@ func sortedCopy(s []string) []string {
 	return out
 }
 
+// TestAccServer_changesThatForceReplacement: location, instance_type, contract_id and overflow
+// always replace; name, os, ssh_keys and post_install_script replace with allow_reinstall = false.
 func TestAccServer_changesThatForceReplacement(t *testing.T) {
 	env := newSimEnv(t, simulator.Config{})
-	base := serverHCL{Name: "replace-me"}
+	const immutable = "  allow_reinstall = false\n"
+	base := serverHCL{Name: "replace-me", Extra: immutable}
 	cases := []struct {
 		name string
 		hcl  serverHCL
 	}{
-		{"name", serverHCL{Name: "replace-me-2"}},
+		{"name", serverHCL{Name: "replace-me-2", Extra: immutable}},
 		{"location", serverHCL{Name: "replace-me", Location: "US: Dallas - TX"}},
 		{"instance_type", serverHCL{Name: "replace-me", InstanceType: "bm8.std.32"}},
-		{"os.slug", serverHCL{Name: "replace-me", OS: `{ slug = "debian-12" }`}},
+		{"os.slug", serverHCL{Name: "replace-me", OS: `{ slug = "debian-12" }`, Extra: immutable}},
 		{"os.partitions", serverHCL{Name: "replace-me", OS: `{
     slug       = "ubuntu-2404-lts"
     partitions = [{ target = "/data", filesystem = "xfs", size = -1 }]
-  }`}},
+  }`, Extra: immutable}},
 		{"os.kernel_params", serverHCL{Name: "replace-me", OS: `{
     slug          = "ubuntu-2404-lts"
     kernel_params = [{ key = "console", value = "ttyS0" }]
-  }`}},
-		{"ssh_keys", serverHCL{Name: "replace-me", SSHKeys: fmt.Sprintf("[%q]", testPublicKey2)}},
-		{"post_install_script", serverHCL{Name: "replace-me", Extra: `  post_install_script = "echo changed"`}},
+  }`, Extra: immutable}},
+		{"ssh_keys", serverHCL{Name: "replace-me", SSHKeys: fmt.Sprintf("[%q]", testPublicKey2), Extra: immutable}},
+		{"post_install_script", serverHCL{Name: "replace-me", Extra: immutable + `  post_install_script = "echo changed"`}},
 		{"contract_id", serverHCL{Name: "replace-me", Extra: `  contract_id = "CONTRACT-2"`}},
 		{"overflow", serverHCL{Name: "replace-me", Extra: `  overflow = true`}},
 	}
@@ -261,6 +264,9 @@ func TestAccServer_changesThatForceReplacement(t *testing.T) {
 		CheckDestroy:             env.checkAllReleased,
 		Steps:                    steps,
 	})
+	if n := env.sim.CountRequests("PATCH", ""); n != 0 {
+		t.Errorf("%d PATCH requests; with allow_reinstall = false nothing is reinstalled", n)
+	}
 }
 
 func TestAccServer_failedDeliveryTaintsResource(t *testing.T) {
@@ -494,11 +500,22 @@ import {
 			},
 			{Config: cfg, PlanOnly: true},
 			{
-				// From now on the adopted values are real: changing one replaces the server.
+				// From now on the adopted values are real: changing one reinstalls the server,
+				// like any other.
 				Config: strings.Replace(cfg, `echo legacy"`, `echo changed"`, 1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(serverAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction(serverAddr, plancheck.ResourceActionUpdate),
 				}},
+				Check: func(*terraform.State) error {
+					last, ok := env.sim.LastReinstall(existing.UUID)
+					switch {
+					case env.sim.CountPatches(existing.UUID) != 1:
+						return fmt.Errorf("%d PATCH requests, want 1", env.sim.CountPatches(existing.UUID))
+					case !ok || last.PostInstallScript != "echo changed" || last.OS.Slug != "ubuntu-2404-lts" || len(last.OS.Partitions) != 1:
+						return fmt.Errorf("the reinstall sent %+v, want the full desired values", last)
+					}
+					return nil
+				},
 			},
 		},
 	})
@@ -521,7 +538,8 @@ func TestAccServer_planTimeValidation(t *testing.T) {
     slug       = "ubuntu-2404-lts"
     partitions = [{ target = "/", filesystem = "ext4", size = 0 }]
   }`}, `(?s)size`},
-		{"no ssh keys", serverHCL{SSHKeys: "[]"}, `(?s)ssh_keys.*at least 1`},
+		{"no ssh keys", serverHCL{SSHKeys: "[]"}, `(?s)SSH Keys Required.*\d+:\s+ssh_keys\s+=.*at least 1`},
+		{"linux without ssh_keys", serverHCL{SSHKeys: "null"}, `(?s)SSH Keys Required.*"ubuntu-2404-lts".*at least 1`},
 		{"private key", serverHCL{SSHKeys: `["-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----"]`}, `Private Key Given Instead of Public Key`},
 		{"ipxe without custom-ipxe", serverHCL{OS: `{
     slug            = "ubuntu-2404-lts"

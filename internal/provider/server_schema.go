@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -34,10 +35,10 @@ func (r *serverResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 // it rather than written out a second time.
 func serverResourceSchema(ctx context.Context) schema.Schema {
 	return schema.Schema{
-		MarkdownDescription: "A FlexMetal bare-metal server. Creating it orders the server and waits until it is `delivered`; destroying it releases the server (billing stops once it is `released`). Only `tags` change in place: every other input forces a new server.",
+		MarkdownDescription: "A FlexMetal bare-metal server. Creating it orders the server and waits until it is `delivered`; destroying it releases the server (billing stops once it is `released`). Changing `tags` updates it in place; changing `name`, `os`, `ssh_keys` or `post_install_script` reinstalls it in place (same server and IP addresses, disks erased) unless `allow_reinstall` is `false`; changing `location`, `instance_type`, `contract_id` or `overflow` replaces it.",
 		Attributes: withAttributes(serverReportedAttributes.resource(), map[string]schema.Attribute{
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Host name of the server, e.g. `web-1.example.com`. Changing it creates a new server.",
+				MarkdownDescription: "Host name of the server, e.g. `web-1.example.com`. Changing it reinstalls the server (see `allow_reinstall`).",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 255)},
 			},
@@ -52,7 +53,7 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"os": schema.SingleNestedAttribute{
-				MarkdownDescription: "Operating system to install. Changing any of it creates a new server.",
+				MarkdownDescription: "Operating system to install. Changing any of it reinstalls the server (see `allow_reinstall`).",
 				Required:            true,
 				Attributes: map[string]schema.Attribute{
 					"slug": schema.StringAttribute{
@@ -98,18 +99,23 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				},
 			},
 			"ssh_keys": schema.ListAttribute{
-				MarkdownDescription: "SSH public keys (OpenSSH format) or UUIDs of stored keys (see `flexmetal_ssh_key`) installed for root. At least one. The API does not report them back, so they are kept as configured. Changing them creates a new server.",
-				Required:            true,
+				MarkdownDescription: "SSH public keys (OpenSSH format) or UUIDs of stored keys (see `flexmetal_ssh_key`) installed for root. Operating systems that take no keys (Windows, Talos) need none; a Linux or BSD server without keys cannot be logged into, and the API refuses such an order. The API does not report them back, so they are kept as configured. Changing them reinstalls the server (see `allow_reinstall`).",
+				Optional:            true,
 				ElementType:         types.StringType,
 				Validators: []validator.List{
-					listvalidator.SizeAtLeast(1),
 					listvalidator.ValueStringsAre(notPrivateKeyValidator(), serverSSHKeyValidator()),
 				},
 			},
 			"post_install_script": schema.StringAttribute{
-				MarkdownDescription: "Script run once after the OS is installed (Linux only), e.g. a `#!/bin/bash` script. Sensitive; not reported back by the API. Changing it creates a new server.",
+				MarkdownDescription: "Script run once after the OS is installed (Linux only), e.g. a `#!/bin/bash` script. Sensitive; not reported back by the API. Changing it reinstalls the server (see `allow_reinstall`).",
 				Optional:            true,
 				Sensitive:           true,
+			},
+			"allow_reinstall": schema.BoolAttribute{
+				MarkdownDescription: "Whether a change to `name`, `os`, `ssh_keys` or `post_install_script` reinstalls the server in place (`true`, the default: same server, same IP addresses, disks erased) or replaces it with a newly ordered one (`false`, for servers treated as immutable). Either way the plan warns before a server is reinstalled.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
 			},
 			"tags": schema.SetAttribute{
 				MarkdownDescription: "Tags, each matching `[A-Za-z0-9_:-]{1,64}` (e.g. `env:prod`), at most 60. The prefix `tf-create:` is reserved for the provider. Updated in place; tags changed outside Terraform show up as drift.",
@@ -136,7 +142,7 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				Update:            true,
 				Delete:            true,
 				CreateDescription: "How long to wait for delivery (default `60m`). When it runs out, the server stays in state as tainted and is released by the next apply.",
-				UpdateDescription: "How long an in-place update (tags) may take (default `20m`).",
+				UpdateDescription: "How long an in-place update may take, including a reinstall until the server is `delivered` again (default `60m`). When it runs out, the server stays in state with its previous values, and the next apply waits for a reinstall still running before trying again.",
 				DeleteDescription: "How long to wait for the release (default `20m`).",
 			}, "Operation timeouts, as durations such as `90m` or `1h`."),
 		}),

@@ -44,6 +44,9 @@ type Config struct {
 	// StepDuration is how long a server stays in each provisioning status, so delivery takes
 	// nine steps. Default 1s; a negative value makes delivery immediate.
 	StepDuration time.Duration
+	// ReinstallStepDuration is how long each of a reinstall's three steps lasts. Default
+	// StepDuration; a negative value makes a reinstall immediate.
+	ReinstallStepDuration time.Duration
 	// ReleaseDuration is how long a server stays "releasing". Default 1s; a negative value
 	// makes release immediate.
 	ReleaseDuration time.Duration
@@ -99,6 +102,7 @@ func (c Config) withDefaults() Config {
 		c.Clock = RealClock()
 	}
 	c.StepDuration = durationOrDefault(c.StepDuration, DefaultStepDuration)
+	c.ReinstallStepDuration = durationOrDefault(c.ReinstallStepDuration, c.StepDuration)
 	c.ReleaseDuration = durationOrDefault(c.ReleaseDuration, DefaultReleaseDuration)
 	c.Retention = durationOrDefault(c.Retention, DefaultRetention)
 	if c.DefaultPageSize <= 0 {

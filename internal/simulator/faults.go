@@ -32,6 +32,9 @@ const (
 	// client that gives up meanwhile gets no answer, but the API has acted, as a real API that
 	// is slow to answer does: the case that orphans a server ordered by an interrupted client.
 	FaultSlowAnswer
+	// FaultStatusAfterHandling acts on the request, then answers like a FaultStatus: a gateway
+	// that times out on an API that finished the work.
+	FaultStatusAfterHandling
 )
 
 // String returns the kind's name as recorded in Request.Fault.
@@ -51,6 +54,8 @@ func (k FaultKind) String() string {
 		return "latency"
 	case FaultSlowAnswer:
 		return "slow_answer"
+	case FaultStatusAfterHandling:
+		return "status_after_handling"
 	default:
 		return "fault(" + strconv.Itoa(int(k)) + ")"
 	}
@@ -67,7 +72,7 @@ type Fault struct {
 	PathPrefix string
 	// Kind is what the fault does.
 	Kind FaultKind
-	// Status is the HTTP status of a FaultStatus; 0 means 500.
+	// Status is the HTTP status of a FaultStatus or FaultStatusAfterHandling; 0 means 500.
 	Status int
 	// RetryAfter is sent, rounded up to whole seconds, in the Retry-After header of a
 	// FaultRateLimit. 0 sends "0"; a negative value omits the header.

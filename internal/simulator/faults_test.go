@@ -88,6 +88,15 @@ func TestFaults_DropAfterHandlingActsThenDrops(t *testing.T) {
 	}
 }
 
+func TestFaults_StatusAfterHandlingActsThenAnswersError(t *testing.T) {
+	h := newHarness(t, Config{})
+	h.sim.AddFault(Fault{Method: http.MethodPost, PathPrefix: "/v3/flexMetal/servers", Kind: FaultStatusAfterHandling, Status: 502, Times: 1})
+	h.do(http.MethodPost, "/v3/flexMetal/servers", validRequest("acted")).expect(t, 502)
+	if n := len(h.sim.Servers()); n != 1 {
+		t.Fatalf("%d servers after a 502 that came after acting, want 1", n)
+	}
+}
+
 func TestFaults_MalformedJSONActsThenCorruptsBody(t *testing.T) {
 	h := newHarness(t, Config{})
 	h.sim.AddFault(Fault{Method: http.MethodPost, Kind: FaultMalformedJSON, Times: 1})

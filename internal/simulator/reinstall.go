@@ -83,7 +83,7 @@ func commandDone(state string) bool { return state == CommandFinished || state =
 // reinstallAt derives a reinstall's progress from the clock, as progressAt does for delivery.
 // The server keeps its addresses throughout.
 func (s *Simulator) reinstallAt(ri *reinstall, at time.Time) reinstallProgress {
-	d := s.cfg.StepDuration
+	d := s.cfg.ReinstallStepDuration
 	step := reinstallStepDone
 	if d > 0 {
 		step = int(min(max(at.Sub(ri.at), 0)/d, reinstallStepDone))

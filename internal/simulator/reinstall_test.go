@@ -476,3 +476,17 @@ func TestReinstall_SetReinstallFailPatternsAppliesToLaterReinstalls(t *testing.T
 		t.Fatalf("nil restores the defaults: server %q, want failed", got.Status)
 	}
 }
+
+func TestReinstall_ReinstallStepDurationSetsItsPace(t *testing.T) {
+	h := newHarness(t, Config{ReinstallStepDuration: 10 * testStep})
+	s := h.delivered(validRequest("db"))
+	h.patch(s.UUID, validReinstall("db")).expect(t, http.StatusOK)
+	h.clock.Advance(29 * testStep)
+	if got := h.commands(s.UUID)[0].State; got != CommandRunning {
+		t.Fatalf("after 29 of 30 steps: command %q, want running", got)
+	}
+	h.clock.Advance(testStep)
+	if got := h.commands(s.UUID)[0].State; got != CommandFinished {
+		t.Fatalf("after 30 steps: command %q, want finished", got)
+	}
+}

@@ -208,6 +208,9 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		resp = s.handle(r, body, bodyErr)
+	case fault.Kind == FaultStatusAfterHandling:
+		s.handle(r, body, bodyErr)
+		resp = fault.response()
 	case fault.Kind == FaultSlowAnswer:
 		resp = s.handle(r, body, bodyErr)
 		if !s.sleep(r.Context(), fault.Latency) {

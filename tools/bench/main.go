@@ -29,6 +29,7 @@ type options struct {
 	pollInterval time.Duration
 	creates      []int
 	refreshes    []int
+	reinstalls   []int
 }
 
 type row struct {
@@ -37,23 +38,27 @@ type row struct {
 	mode       string
 	requests   int
 	wall       time.Duration
-	overDeliv  time.Duration // create only: wall time beyond the delivery time
-	noticeMax  time.Duration // create only: worst delay between delivery and the provider seeing it
+	overDeliv  time.Duration // create and reinstall: wall time beyond the delivery (reinstall) time
+	noticeMax  time.Duration // create and reinstall: worst delay between delivery and the provider seeing it
 	noticeFrac float64       // that delay as a fraction of the time already waited
 }
 
 func main() {
 	var o options
-	var creates, refreshes string
+	var creates, refreshes, reinstalls string
 	flag.DurationVar(&o.delivery, "delivery", 20*time.Second, "simulated delivery time of a server")
 	flag.DurationVar(&o.latency, "latency", 50*time.Millisecond, "simulated latency of every API request")
 	flag.DurationVar(&o.pollInterval, "poll-interval", 10*time.Second, "provider poll_interval")
 	flag.StringVar(&creates, "create", "1,10,50", "fleet sizes to create in one apply")
 	flag.StringVar(&refreshes, "refresh", "100,500", "fleet sizes to refresh with terraform plan")
+	flag.StringVar(&reinstalls, "reinstall", "10", "fleet sizes to reinstall (a changed os.slug) in one apply")
 	flag.Parse()
 	var err error
 	if o.creates, err = parseSizes(creates); err == nil {
 		o.refreshes, err = parseSizes(refreshes)
+	}
+	if err == nil {
+		o.reinstalls, err = parseSizes(reinstalls)
 	}
 	if err != nil {
 		fatal(err)
@@ -86,7 +91,7 @@ func parseSizes(s string) ([]int, error) {
 func run(o options) error {
 	// The in-process provider logs at TRACE to stderr unless told otherwise: terraform, which
 	// filters a launched provider's logs, is not in between.
-	for _, v := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
+	for _, v := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_FLEXMETAL"} {
 		if os.Getenv(v) == "" {
 			_ = os.Setenv(v, "off")
 		}
@@ -119,6 +124,16 @@ func run(o options) error {
 			rows = append(rows, r)
 		}
 	}
+	for _, n := range o.reinstalls {
+		for _, mode := range []string{"coalesced", "baseline"} {
+			fmt.Fprintf(os.Stderr, "bench: reinstall %d servers (%s)\n", n, mode)
+			r, err := benchReinstall(ctx, o, tf, providerDir, filepath.Join(work, fmt.Sprintf("reinstall-%d-%s", n, mode)), n, mode)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, r)
+		}
+	}
 	for _, n := range o.refreshes {
 		fmt.Fprintf(os.Stderr, "bench: refresh %d servers\n", n)
 		rs, err := benchRefresh(ctx, o, tf, providerDir, filepath.Join(work, fmt.Sprintf("refresh-%d", n)), n)
@@ -135,17 +150,21 @@ func run(o options) error {
 }
 
 func fleetConfig(url string, n int, poll time.Duration) string {
+	return fleetConfigWithOS(url, n, poll, "ubuntu-2404-lts")
+}
+
+func fleetConfigWithOS(url string, n int, poll time.Duration, slug string) string {
 	return tfrun.ProviderBlock(url, simulator.DefaultAPIKey, poll.String()) + fmt.Sprintf(`
 resource "flexmetal_server" "fleet" {
   count         = %[1]d
   name          = "bench-${count.index}"
   location      = "EU: Rotterdam"
   instance_type = "bm7.std.8"
-  os            = { slug = "ubuntu-2404-lts" }
+  os            = { slug = %[3]q }
   ssh_keys      = [%[2]q]
   tags          = ["bench"]
 }
-`, n, simulator.ExamplePublicKeyEd25519)
+`, n, simulator.ExamplePublicKeyEd25519, slug)
 }
 
 // workspace prepares dir for a fleet of n servers and serves the provider for mode: the
@@ -218,6 +237,49 @@ func noticeDelays(sim *simulator.Simulator, latency time.Duration) (time.Duratio
 	return worst, worstFrac
 }
 
+// benchReinstall creates a fleet, then measures the apply that reinstalls it with another OS. A
+// reinstall installs the OS again, so it takes as long as a delivery.
+func benchReinstall(ctx context.Context, o options, tf, providerDir, dir string, n int, mode string) (row, error) {
+	sim := simulator.New(simulator.Config{StepDuration: o.delivery / 9, ReinstallStepDuration: o.delivery / 3, ReleaseDuration: time.Second, Latency: o.latency})
+	url, stop := sim.Start()
+	defer stop()
+	ws, stopProvider, err := workspace(ctx, tf, dir, providerDir, url, n, o, mode)
+	if err != nil {
+		return row{}, err
+	}
+	defer stopProvider()
+	if _, err := ws.Run(ctx, "apply", "-auto-approve", fmt.Sprintf("-parallelism=%d", n)); err != nil {
+		return row{}, err
+	}
+	if err := ws.WriteConfig(fleetConfigWithOS(url, n, o.pollInterval, "debian-12")); err != nil {
+		return row{}, err
+	}
+	sim.ResetRequests()
+	start := time.Now()
+	if _, err := ws.Run(ctx, "apply", "-auto-approve", fmt.Sprintf("-parallelism=%d", n)); err != nil {
+		return row{}, err
+	}
+	r := row{scenario: "reinstall", n: n, mode: mode, wall: time.Since(start), requests: len(sim.Requests())}
+	r.overDeliv = r.wall - o.delivery
+	for _, s := range sim.Servers() {
+		last, ok := sim.LastReinstall(s.UUID)
+		if !ok || last.State != simulator.CommandFinished {
+			return row{}, fmt.Errorf("server %s was not reinstalled: %+v", s.Name, last)
+		}
+		for _, req := range sim.Requests() {
+			seen := req.At.Add(o.latency)
+			if req.Method != "GET" || req.Status != 200 || req.Path != "/v3/flexMetal/servers/"+s.UUID+"/commands" || seen.Before(last.UpdatedAt) {
+				continue
+			}
+			delay := seen.Sub(last.UpdatedAt)
+			frac := float64(delay) / float64(last.UpdatedAt.Sub(last.RequestedAt))
+			r.noticeMax, r.noticeFrac = max(r.noticeMax, delay), max(r.noticeFrac, frac)
+			break
+		}
+	}
+	return r, nil
+}
+
 func benchRefresh(ctx context.Context, o options, tf, providerDir, dir string, n int) ([]row, error) {
 	// Seed the fleet quickly: immediate delivery, no latency.
 	sim := simulator.New(simulator.Config{StepDuration: -1, ReleaseDuration: -1})
@@ -253,11 +315,11 @@ func benchRefresh(ctx context.Context, o options, tf, providerDir, dir string, n
 
 func printTable(o options, tf string, rows []row) {
 	fmt.Printf("Simulated delivery %s, %s latency per request, poll_interval %s, %s.\n\n", o.delivery, o.latency, o.pollInterval, filepath.Base(tf))
-	fmt.Println("| scenario | servers | polling | API requests | per server | wall time | beyond delivery | worst delivery-noticed delay |")
+	fmt.Println("| scenario | servers | polling | API requests | per server | wall time | beyond delivery (reinstall) | worst delivery-noticed delay |")
 	fmt.Println("|---|---:|---|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
 		extra, notice := "", ""
-		if r.scenario == "create" {
+		if r.scenario == "create" || r.scenario == "reinstall" {
 			extra = r.overDeliv.Round(100 * time.Millisecond).String()
 			notice = fmt.Sprintf("%s (%.1f%% of the wait)", r.noticeMax.Round(10*time.Millisecond), 100*r.noticeFrac)
 		}
@@ -294,8 +356,8 @@ func checkTargets(o options, rows []row) int {
 			b := rows[i+1]
 			check(r.requests*5 <= b.requests, "creating 50 servers costs at most 1/5 of the baseline's requests (%d vs %d)", r.requests, b.requests)
 		}
-		if r.scenario == "create" {
-			check(r.noticeFrac <= 0.10 && r.noticeMax <= o.pollInterval, "delivery of %d noticed within 10%% of the wait and the poll interval (%s, %.1f%%)", r.n, r.noticeMax.Round(10*time.Millisecond), 100*r.noticeFrac)
+		if r.scenario == "create" || r.scenario == "reinstall" {
+			check(r.noticeFrac <= 0.10 && r.noticeMax <= o.pollInterval, "%s of %d noticed within 10%% of the wait and the poll interval (%s, %.1f%%)", r.scenario, r.n, r.noticeMax.Round(10*time.Millisecond), 100*r.noticeFrac)
 		}
 	}
 	return failed

@@ -1,0 +1,172 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+)
+
+// privateReinstallKey marks a server whose last reinstall was sent but did not complete
+// (failed, timed out, interrupted): refreshes keep the previous name and os in state, so the
+// next plan still shows the change and the next apply reinstalls again.
+const privateReinstallKey = "reinstall_incomplete"
+
+// reinstallIncomplete reports whether the private state carries privateReinstallKey.
+func reinstallIncomplete(ctx context.Context, private interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}) bool {
+	raw, d := private.GetKey(ctx, privateReinstallKey)
+	return !d.HasError() && len(raw) > 0
+}
+
+// Update changes tags in place and, when name, os, ssh_keys or post_install_script changed,
+// reinstalls the server (ModifyPlan has already turned those changes into a replacement when
+// allow_reinstall is false).
+func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	plan, ok := decode[serverModel](ctx, r.data, serverTypeName, req.Plan.Get, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	state, ok := decode[serverModel](ctx, r.data, serverTypeName, req.State.Get, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(d...)
+	_, reinstall := plannedChanges(ctx, req.Plan.GetAttribute, req.State.GetAttribute, req.Config.GetAttribute, adopting(ctx, req.Private), &resp.Diagnostics)
+	install, d := plan.toUpdateRequest(ctx)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id := state.ID.ValueString()
+	if !r.updateTags(ctx, id, plan, state, &resp.Diagnostics) {
+		return
+	}
+	if len(reinstall) > 0 {
+		srv, sent, err := r.reinstall(ctx, id, install)
+		if err != nil {
+			// The tags are as planned; the installation is not: the state keeps the previous
+			// values, so the next plan still shows the change.
+			kept := state
+			kept.Tags, kept.AllowReinstall, kept.Timeouts = plan.Tags, plan.AllowReinstall, plan.Timeouts
+			if srv != nil {
+				kept.fromAPI(srv)
+			}
+			kept.nullUnknowns()
+			resp.Diagnostics.Append(resp.State.Set(ctx, &kept)...)
+			if sent {
+				resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReinstallKey, []byte(`true`))...)
+			}
+			addReinstallError(ctx, &resp.Diagnostics, req.Plan.Schema, &state, timeout, err)
+			return
+		}
+		tflog.Info(ctx, "FlexMetal server reinstalled", map[string]any{"id": id, "name": srv.Name, "os": srv.OSSlug})
+		resp.Diagnostics.Append(plan.applyServer(ctx, srv)...)
+	}
+	// Without a reinstall the computed attributes were planned as their prior values, so the
+	// state keeps the plan: a status that moved on meanwhile is picked up by the next refresh
+	// instead of contradicting the plan.
+	plan.nullUnknowns()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	// Adopted values are now in state: later changes to them count again.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateAdoptKey, nil)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReinstallKey, nil)...)
+}
+
+// updateTags removes and adds tags until the server carries the planned ones.
+func (r *serverResource) updateTags(ctx context.Context, id string, plan, state serverModel, diags *diag.Diagnostics) bool {
+	var want, have []string
+	if !plan.Tags.IsNull() {
+		diags.Append(plan.Tags.ElementsAs(ctx, &want, false)...)
+	}
+	if !state.Tags.IsNull() {
+		diags.Append(state.Tags.ElementsAs(ctx, &have, false)...)
+	}
+	if diags.HasError() {
+		return false
+	}
+	client := r.data.client
+	for _, tag := range diffTags(have, want) {
+		if _, err := client.Servers.RemoveTag(ctx, id, tag); err != nil && !flexmetal.IsNotFound(err) {
+			diags.AddAttributeError(path.Root("tags"), "Unable to Remove Server Tag",
+				fmt.Sprintf("Removing tag %q from server %s failed.\n\n%s", tag, id, apiErrorDetail(err)))
+			return false
+		}
+	}
+	for _, tag := range diffTags(want, have) {
+		if _, err := client.Servers.AddTag(ctx, id, tag); err != nil {
+			diags.AddAttributeError(path.Root("tags"), "Unable to Add Server Tag",
+				fmt.Sprintf("Adding tag %q to server %s failed.\n\n%s", tag, id, apiErrorDetail(err)))
+			return false
+		}
+	}
+	return true
+}
+
+// reinstall sends the planned installation and waits until the server is delivered again. A
+// reinstall still running (from an interrupted apply) is waited for first: a second PATCH would
+// be refused, or would reinstall twice. sent says whether the API accepted the reinstall; srv is
+// the last state of the server seen, if any.
+func (r *serverResource) reinstall(ctx context.Context, id string, install flexmetal.UpdateServerRequest) (srv *flexmetal.Server, sent bool, err error) {
+	servers := r.data.client.Servers
+	running, newest, err := servers.ReinstallInProgress(ctx, id)
+	if err != nil {
+		return nil, false, err
+	}
+	if running {
+		tflog.Info(ctx, "A reinstall of this FlexMetal server is still running; waiting for it before reinstalling", map[string]any{"id": id, "command": newest.UUID})
+		srv, err = servers.WaitForReinstall(ctx, id, "", progressLogger(ctx, "earlier reinstall"))
+		var failed *flexmetal.ReinstallFailedError
+		if err != nil && !errors.As(err, &failed) {
+			return srv, false, err
+		}
+	}
+	since := ""
+	if newest != nil {
+		since = newest.UUID
+	}
+	if srv, err = servers.Reinstall(ctx, id, install); err != nil {
+		var ambiguous *flexmetal.AmbiguousReinstallError
+		return srv, errors.As(err, &ambiguous), err
+	}
+	tflog.Info(ctx, "FlexMetal server reinstall requested", map[string]any{"id": id, "name": install.Name, "os": install.OS.Slug})
+	srv, err = servers.WaitForReinstall(ctx, id, since, progressLogger(ctx, "reinstall"))
+	return srv, true, err
+}
+
+// addReinstallError explains a reinstall that did not complete, and what the next plan does.
+func addReinstallError(ctx context.Context, diags *diag.Diagnostics, s typedSchema, state *serverModel, timeout time.Duration, err error) {
+	server := fmt.Sprintf("server %s (%s)", state.ID.ValueString(), state.Name.ValueString())
+	const next = "The state keeps the previous values, so the next plan shows the change again. If the server's status is then \"failed\", the plan replaces it (a new server is ordered); if it is \"delivered\", the next apply reinstalls it again."
+	var failed *flexmetal.ReinstallFailedError
+	var wait *flexmetal.WaitError
+	var ambiguous *flexmetal.AmbiguousReinstallError
+	switch {
+	case errors.As(err, &failed):
+		msg := "no message"
+		if failed.Server != nil && failed.Server.StatusMessage != "" {
+			msg = fmt.Sprintf("%q", failed.Server.StatusMessage)
+		}
+		diags.AddError("Server Reinstall Failed", fmt.Sprintf("The reinstall of %s failed; the API's message: %s.\n\n%s", server, msg, next))
+	case errors.As(err, &wait) && errors.Is(err, context.DeadlineExceeded):
+		diags.AddError("Server Reinstall Did Not Complete", fmt.Sprintf("The update timeout of %s ran out while %s was being reinstalled (last status %q); the reinstall goes on without Terraform.\n\n%s The next apply waits for a reinstall still running before sending another. If reinstalls take longer, raise timeouts.update.", timeout, server, wait.LastStatus(), next))
+	case errors.As(err, &wait):
+		diags.AddError("Server Reinstall Did Not Complete", fmt.Sprintf("Waiting for the reinstall of %s stopped (last status %q): %v. The reinstall goes on without Terraform.\n\n%s The next apply waits for a reinstall still running before sending another.", server, wait.LastStatus(), err, next))
+	case errors.As(err, &ambiguous):
+		diags.AddError("Unable to Confirm Server Reinstall", fmt.Sprintf("The reinstall of %s was sent but its answer was lost, and the server's reinstall commands could not be read to tell whether the API acted.\n\n%s The next apply checks for a reinstall still running before sending another.\n\n%s", server, next, apiErrorDetail(err)))
+	default:
+		addAPIError(ctx, diags, s, "Unable to Reinstall Server", fmt.Sprintf("Reinstalling %s failed; the server was not changed.", server), err)
+	}
+}
