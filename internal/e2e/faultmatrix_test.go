@@ -33,7 +33,7 @@ type scenario struct {
 	// reinstall puts the fault on a reinstall of the delivered fleet (a changed os.slug)
 	// instead of the first apply.
 	reinstall bool
-	recover       func(sim *simulator.Simulator)
+	recover   func(sim *simulator.Simulator)
 }
 
 var never = regexp.MustCompile(`^$never`)

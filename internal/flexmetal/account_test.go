@@ -199,7 +199,7 @@ func TestTagsCreate_errorsAreTypedAndNotRetried(t *testing.T) {
 			if !tc.is(err) {
 				t.Errorf("err = %v, want the %s", err, name)
 			}
-			asAPIError(t, err)
+			_ = asAPIError(t, err)
 			if rec.total() != 1 {
 				t.Errorf("requests = %v, want one POST", describe(rec.all()))
 			}

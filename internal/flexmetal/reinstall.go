@@ -72,7 +72,8 @@ func (t *apiTime) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
 	text := string(data)
 	if len(data) > 0 && data[0] == '"' {
-		if err := json.Unmarshal(data, &text); err != nil {
+		if json.Unmarshal(data, &text) != nil {
+			// An unreadable time is a zero time, not a failed call (see apiTime).
 			return nil
 		}
 		text = strings.TrimSpace(text)

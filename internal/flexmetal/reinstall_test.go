@@ -728,7 +728,7 @@ func TestServersRootPassword_noneIsNotFound(t *testing.T) {
 			if got != "" || !flexmetal.IsNotFound(err) {
 				t.Errorf("RootPassword = %q, %v; want an error for which IsNotFound is true", got, err)
 			}
-			asAPIError(t, err)
+			_ = asAPIError(t, err)
 		})
 	}
 }

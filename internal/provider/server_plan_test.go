@@ -56,7 +56,7 @@ func TestAccServer_apiFieldErrorPointsAtAttribute(t *testing.T) {
 		ProtoV6ProviderFactories: env.factories,
 		Steps: []resource.TestStep{{
 			// A well-formed UUID passes plan; only the API knows no stored key has it.
-			Config: env.config(serverHCL{Name: "unknown-key", SSHKeys: fmt.Sprintf("[%q, %q]", testPublicKey, "00000000-0000-4000-8000-000000000000")}.render()),
+			Config:      env.config(serverHCL{Name: "unknown-key", SSHKeys: fmt.Sprintf("[%q, %q]", testPublicKey, "00000000-0000-4000-8000-000000000000")}.render()),
 			ExpectError: errorPattern(`(?s)Unable to Create Server.*in resource "flexmetal_server" "test":\s+\d+:\s+ssh_keys\s+=.*The API rejected sshKey\[1\] \(ssh_keys\[1\]\): no stored SSH key`),
 		}},
 	})
