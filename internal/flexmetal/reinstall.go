@@ -194,6 +194,7 @@ func (s *ServersService) Reinstall(ctx context.Context, uuid string, in UpdateSe
 	req := request{method: http.MethodPatch, path: serverPath(uuid), body: in}
 	defer s.client.watch.invalidate()
 	answerLost := false
+	start := s.client.now()
 	for attempt := 1; ; attempt++ {
 		server, err := s.reinstallOnce(ctx, req, uuid)
 		if err == nil {
@@ -214,10 +215,16 @@ func (s *ServersService) Reinstall(ctx context.Context, uuid string, in UpdateSe
 			return nil, err
 		}
 		answerLost = true
-		if attempt > s.client.retry.MaxRetries {
+		// The API did not act, so sending again is as safe as an idempotent request, within
+		// the same retry rules and budget (and logged the same way) as any other request.
+		replay := req
+		replay.idempotent = true
+		wait, again := s.client.retry.decide(replay, err, attempt, s.client.now().Sub(start))
+		if !again || ctx.Err() != nil {
 			return nil, err
 		}
-		if serr := s.client.sleep(ctx, s.client.retry.backoff(attempt)); serr != nil {
+		s.client.retried(ctx, RetryLog{Method: req.method, Path: req.path, Attempt: attempt, Wait: wait, Err: err})
+		if serr := s.client.sleep(ctx, wait); serr != nil {
 			return nil, err
 		}
 		// Look once more before sending again: a command list that lags behind a PATCH that did

@@ -199,10 +199,15 @@ func TestServersReinstall_lostAnswerWithANewCommandIsSuccessWithoutResending(t *
 
 func TestServersReinstall_lostAnswerWithoutANewCommandIsResent(t *testing.T) {
 	api, rec := newAPI(t, newReinstallAPI(t, []reply{statusReply(500), okJSON(serverArray(t, "provisioning"))}, false, true))
-	c := newClient(t, api.URL)
+	retries := &retryCollector{}
+	c := newClient(t, api.URL, flexmetal.WithRetryLogger(retries.hook))
 	s, err := c.Servers.Reinstall(context.Background(), "u1", reinstallRequest())
 	if err != nil || s == nil || s.UUID != "u1" {
 		t.Fatalf("Reinstall = %+v, %v; want success on the second PATCH", s, err)
+	}
+	// The resend is logged like every other retry.
+	if got := retries.all(); len(got) != 1 || got[0].Method != http.MethodPatch || got[0].Attempt != 1 || got[0].Err == nil {
+		t.Errorf("retry log = %+v, want one entry for the resent PATCH", got)
 	}
 	if n := countPATCHes(rec); n != 2 {
 		t.Errorf("server saw %d PATCHes, want 2: %v", n, describe(rec.all()))
