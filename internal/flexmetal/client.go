@@ -118,7 +118,7 @@ func WithAPIKey(key string) Option {
 }
 
 // WithHTTPClient replaces the underlying HTTP client (its Timeout should be zero or generous:
-// contexts bound each call).
+// contexts bound each call). Redirects are not followed unless hc sets its own CheckRedirect.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error { c.httpClient = hc; return nil }
 }
@@ -191,6 +191,11 @@ func WithCoalescing(on bool) Option {
 	return func(c *Client) error { c.coalesce = on; return nil }
 }
 
+// refuseRedirect makes a redirect an answer of its own instead of following it (unless a given
+// HTTP client sets its own policy): Go's client turns a redirected POST into a GET, which would
+// make an order "succeed" by reading a server list.
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
 // NewClient builds a client; without options it targets DefaultBaseURL with no key.
 func NewClient(opts ...Option) (*Client, error) {
 	base, _ := url.Parse(DefaultBaseURL)
@@ -213,6 +218,11 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	if c.minPoll > c.pollInterval {
 		c.minPoll = c.pollInterval
+	}
+	if c.httpClient.CheckRedirect == nil {
+		hc := *c.httpClient
+		hc.CheckRedirect = refuseRedirect
+		c.httpClient = &hc
 	}
 	c.watch = newWatcher(c, c.coalesce)
 	c.Servers = &ServersService{client: c}

@@ -309,3 +309,28 @@ func TestServersCreateWithCreationTag_503IsRetriedWithoutLookup(t *testing.T) {
 		t.Errorf("server saw %d POSTs and %d lookups, want 2 and 0", p, l)
 	}
 }
+
+// TestServersCreate_redirectIsNotFollowed: Go's client would follow a 301/302 by turning the
+// order into a GET and "succeed" on whatever list it finds there; the client reports the
+// redirect instead, and sends nothing more.
+func TestServersCreate_redirectIsNotFollowed(t *testing.T) {
+	api, rec := newAPI(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/elsewhere" {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(serverArray(t, "delivered")))
+			return
+		}
+		http.Redirect(w, r, "/elsewhere", http.StatusMovedPermanently)
+	}))
+	c := newClient(t, api.URL)
+	s, err := c.Servers.Create(context.Background(), order(""))
+	if err == nil || s != nil {
+		t.Fatalf("Create = %+v, %v; want an error for the redirect", s, err)
+	}
+	if apiErr := asAPIError(t, err); apiErr.StatusCode != http.StatusMovedPermanently {
+		t.Errorf("status %d, want 301", apiErr.StatusCode)
+	}
+	if n := len(rec.all()); n != 1 {
+		t.Errorf("%d requests, want only the order: %v", n, describe(rec.all()))
+	}
+}

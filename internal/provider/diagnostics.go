@@ -40,6 +40,8 @@ func apiErrorDetail(err error) string {
 		hint = "The API kept rate limiting after several retries. Wait a minute, or lower -parallelism, and run the command again."
 	case apiErr.StatusCode >= 500:
 		hint = "The API failed after several retries. Run the command again later."
+	case apiErr.StatusCode >= 300 && apiErr.StatusCode < 400:
+		hint = "The API answered with a redirect, which the provider does not follow (a redirected order could be misread). Set base_url (or " + EnvBaseURL + ") to the address it redirects to."
 	}
 	if hint == "" {
 		return "API response: " + err.Error()
