@@ -57,8 +57,9 @@ func (e *WaitError) LastStatus() string {
 }
 
 // WaitForDelivery polls a server until it is delivered. It returns a *ServerFailedError when the
-// delivery fails, and a *WaitError when ctx ends first or the server disappears. onChange, if not
-// nil, sees every status change (for progress logging).
+// delivery fails, and a *WaitError when ctx ends first, the server disappears or is being
+// released, or the API refuses the status check itself. onChange, if not nil, sees every status
+// change (for progress logging).
 func (s *ServersService) WaitForDelivery(ctx context.Context, uuid string, onChange func(*Server)) (*Server, error) {
 	return s.waitFor(ctx, uuid, StatusDelivered, onChange, func(srv *Server, err error) (bool, error) {
 		switch {
@@ -97,9 +98,10 @@ func (s *ServersService) waitFor(ctx context.Context, uuid, want string, onChang
 }
 
 // waitUntil calls probe on the shared adaptive cadence until check says done. Transient API
-// errors do not end the wait (the API being briefly unreachable must not abandon a server being
-// delivered); authentication errors and the context do. probe returns the server's state and may
-// read more (a reinstall's command) for check to use.
+// errors (5xx, rate limits, lost connections) do not end the wait: the API being briefly
+// unreachable must not abandon a server being delivered. The context ends it, and so does an
+// answer that cannot get better: refused credentials, a missing server, a refused request. probe
+// returns the server's state and may read more (a reinstall's command) for check to use.
 func (s *ServersService) waitUntil(ctx context.Context, uuid, want string, onChange func(*Server), probe func(context.Context) (*Server, error), check func(*Server, error) (bool, error)) (*Server, error) {
 	started := time.Now()
 	var last *Server
