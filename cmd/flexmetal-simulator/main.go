@@ -6,6 +6,7 @@
 //
 //	flexmetal-simulator [-listen 127.0.0.1:0] [-api-key KEY] [-step 1s] [-release 1s]
 //	                    [-latency 0] [-page-size 15] [-url-file PATH] [-quiet]
+//	flexmetal-simulator -version
 //
 // It prints "flexmetal-simulator listening on http://127.0.0.1:PORT" once it accepts
 // connections (and writes the same URL to -url-file, if given, for scripts). Point the
@@ -37,6 +38,9 @@ import (
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
 )
 
+// version is set at build time by goreleaser's ldflags.
+var version = "dev"
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -56,6 +60,7 @@ type options struct {
 	pageSize int
 	urlFile  string
 	quiet    bool
+	version  bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -74,8 +79,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.pageSize, "page-size", simulator.DefaultPageSize, "page size of list endpoints without a RANGED-DATA header")
 	fs.StringVar(&o.urlFile, "url-file", "", "write the base URL to this `file` once listening")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if o.version {
+		return o, nil
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %v", fs.Args())
@@ -113,6 +122,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if err != nil {
 		return err
+	}
+	if o.version {
+		fmt.Fprintf(stdout, "flexmetal-simulator %s\n", version)
+		return nil
 	}
 	cfg := simulator.Config{
 		APIKey:          o.apiKey,

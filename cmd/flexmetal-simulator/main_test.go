@@ -112,3 +112,16 @@ func TestRun_ZeroStepDeliversAtOnce(t *testing.T) {
 		t.Fatalf("status %q, want delivered at once with -step 0", snap.Status)
 	}
 }
+
+func TestRun_PrintsVersion(t *testing.T) {
+	defer func(v string) { version = v }(version)
+	version = "1.2.3"
+	var out strings.Builder
+	// A background context: if -version started the server, run would never return.
+	if err := run(context.Background(), []string{"-version"}, &out, io.Discard); err != nil {
+		t.Fatalf("run(-version): %v", err)
+	}
+	if got, want := out.String(), "flexmetal-simulator 1.2.3\n"; got != want {
+		t.Fatalf("output %q, want %q", got, want)
+	}
+}
