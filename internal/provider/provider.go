@@ -205,6 +205,7 @@ func (p *flexmetalProvider) Resources(context.Context) []func() resource.Resourc
 	return []func() resource.Resource{
 		NewServerResource,
 		NewSSHKeyResource,
+		NewTagResource,
 	}
 }
 
@@ -219,6 +220,9 @@ func (p *flexmetalProvider) DataSources(context.Context) []func() datasource.Dat
 		NewSSHKeysDataSource,
 		NewSSHKeyDataSource,
 		NewServersDataSource,
+		NewQuotaDataSource,
+		NewCapacityCommitsDataSource,
+		NewTagsDataSource,
 	}
 }
 

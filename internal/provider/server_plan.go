@@ -163,6 +163,8 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if r.data != nil {
 		r.validateAgainstCatalog(ctx, plan, state, &resp.Diagnostics)
 	}
+	// Last: it needs the replacements decided above.
+	r.warnOverQuota(ctx, req, resp, plan, state)
 }
 
 // warnReinstall says, on the first changed attribute (so Terraform names the resource and the

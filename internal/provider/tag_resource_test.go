@@ -1,0 +1,259 @@
+package provider
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
+)
+
+const tagAddr = "flexmetal_tag.test"
+
+func tagResourceHCL(name string) string {
+	return fmt.Sprintf(`
+resource "flexmetal_tag" "test" {
+  name = %q
+}
+`, name)
+}
+
+// accountTagNames lists the simulator's account tags.
+func (e *simEnv) accountTagNames() []string {
+	var names []string
+	for _, t := range e.sim.Tags() {
+		names = append(names, t.Tag)
+	}
+	return names
+}
+
+// expectAccountTags checks the simulator's account tags are exactly names.
+func (e *simEnv) expectAccountTags(names ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := e.accountTagNames(); !slices.Equal(got, names) {
+			return fmt.Errorf("account tags %q, want %q", got, names)
+		}
+		return nil
+	}
+}
+
+// checkNoTagsExcept is a CheckDestroy asking the simulator: only the tags in keep may be left.
+func (e *simEnv) checkNoTagsExcept(keep ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, name := range e.accountTagNames() {
+			if !slices.Contains(keep, name) {
+				return fmt.Errorf("tag %q still exists after destroy", name)
+			}
+		}
+		return nil
+	}
+}
+
+// simClient is an API client for the simulator, for changes made outside Terraform.
+func (e *simEnv) simClient(t *testing.T) *flexmetal.Client {
+	t.Helper()
+	c, err := flexmetal.NewClient(flexmetal.WithBaseURL(e.url), flexmetal.WithAPIKey(simulator.DefaultAPIKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func tagStateChecks(name string) []statecheck.StateCheck {
+	return []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(tagAddr, tfjsonpath.New("id"), knownvalue.StringExact(name)),
+		statecheck.ExpectKnownValue(tagAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+	}
+}
+
+func TestAccTag_createRenameInPlaceImportDelete(t *testing.T) {
+	env := newSimEnv(t, simulator.Config{})
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { accPreCheck(t) },
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             env.checkNoTagsExcept(),
+		Steps: []resource.TestStep{
+			{
+				Config:            env.config(tagResourceHCL("team:blue")),
+				ConfigStateChecks: tagStateChecks("team:blue"),
+				Check:             env.expectAccountTags("team:blue"),
+			},
+			{
+				Config: env.config(tagResourceHCL("team:green")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tagAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(tagAddr, tfjsonpath.New("id"), knownvalue.StringExact("team:green")),
+				}},
+				ConfigStateChecks: tagStateChecks("team:green"),
+				Check:             env.expectAccountTags("team:green"),
+			},
+			{
+				ResourceName:      tagAddr,
+				ImportState:       true,
+				ImportStateId:     "team:green",
+				ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+func TestAccTag_goneIsRemovedFromStateAndCreatedAgain(t *testing.T) {
+	env := newSimEnv(t, simulator.Config{})
+	cfg := env.config(tagResourceHCL("env:dev"))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { accPreCheck(t) },
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             env.checkNoTagsExcept(),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: env.expectAccountTags("env:dev")},
+			{
+				PreConfig: func() {
+					if err := env.simClient(t).Tags.Delete(t.Context(), "env:dev"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tagAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: env.expectAccountTags("env:dev"),
+			},
+			{
+				// Deleted outside Terraform again: destroy takes "already gone" as done.
+				PreConfig: func() {
+					if err := env.simClient(t).Tags.Delete(t.Context(), "env:dev"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:  cfg,
+				Destroy: true,
+			},
+		},
+	})
+}
+
+func TestAccTag_existingNameIsAttributeError(t *testing.T) {
+	env := newSimEnv(t, simulator.Config{})
+	if err := env.sim.CreateTag("team:red"); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { accPreCheck(t) },
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             env.checkNoTagsExcept("team:red"),
+		Steps: []resource.TestStep{
+			{
+				Config:      env.config(tagResourceHCL("team:red")),
+				ExpectError: errorPattern(`(?s)Tag Already Exists.*with flexmetal_tag.test.*on terraform_plugin_test.tf line \d+.*name = "team:red".*Creating tag "team:red" failed: the account already has tag "team:red".*import it instead.*terraform import ADDRESS "team:red".*409`),
+			},
+			{Config: env.config(tagResourceHCL("team:blue"))},
+			{
+				// A rename to a taken name is refused (409) and keeps the old name.
+				Config:      env.config(tagResourceHCL("team:red")),
+				ExpectError: errorPattern(`(?s)Tag Already Exists.*Renaming tag "team:blue" to "team:red" failed; it keeps its old name: the account already has tag "team:red"`),
+			},
+			{Config: env.config(tagResourceHCL("team:blue")), PlanOnly: true},
+		},
+	})
+}
+
+func TestAccTag_invalidNameFailsAtPlan(t *testing.T) {
+	env := newSimEnv(t, simulator.Config{})
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { accPreCheck(t) },
+		ProtoV6ProviderFactories: env.factories,
+		Steps: []resource.TestStep{
+			{Config: env.config(tagResourceHCL("team blue")), PlanOnly: true, ExpectError: errorPattern(`(?s)Invalid Tag.*It contains white space`)},
+			{Config: env.config(tagResourceHCL(creationTagPrefix + "x")), PlanOnly: true, ExpectError: errorPattern(`Reserved Tag Prefix`)},
+		},
+	})
+	if n := env.sim.CountRequests("", "/v3/flexMetal/tags"); n != 0 {
+		t.Errorf("%d tag requests, want none: the name is checked at plan time", n)
+	}
+}
+
+// TestAccTag_renameIsDriftOnServersCarryingIt renames a tag that a server's configuration lists
+// by name: the API renames it on the server too, so the server's next plan puts the old tag back.
+func TestAccTag_renameIsDriftOnServersCarryingIt(t *testing.T) {
+	env := newSimEnv(t, simulator.Config{})
+	server := serverHCL{Name: "tagged", Extra: `
+  tags       = ["team:blue"]
+  depends_on = [flexmetal_tag.test]
+`}.render()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { accPreCheck(t) },
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             env.checkAllReleased,
+		Steps: []resource.TestStep{
+			{
+				Config: env.config(tagResourceHCL("team:blue"), server),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(serverAddr, tfjsonpath.New("tags"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("team:blue")})),
+				},
+			},
+			{
+				Config: env.config(tagResourceHCL("team:green"), server),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(tagAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction(serverAddr, plancheck.ResourceActionNoop),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(serverAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(serverAddr, tfjsonpath.New("tags"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("team:blue")})),
+					},
+				},
+				ExpectNonEmptyPlan: true,
+				Check: func(*terraform.State) error {
+					for _, s := range env.liveServers() {
+						if !slices.Equal(s.Tags, []string{"team:green"}) {
+							return fmt.Errorf("server %s carries %q, want the renamed tag", s.Name, s.Tags)
+						}
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccTag_renameFollowedByServersReferringToIt: a server that lists the tag through
+// flexmetal_tag's name follows a rename in the same apply, without drift.
+func TestAccTag_renameFollowedByServersReferringToIt(t *testing.T) {
+	env := newSimEnv(t, simulator.Config{})
+	server := serverHCL{Name: "tagged", Extra: `  tags = [flexmetal_tag.test.name, "role:web"]`}.render()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { accPreCheck(t) },
+		ProtoV6ProviderFactories: env.factories,
+		CheckDestroy:             env.checkAllReleased,
+		Steps: []resource.TestStep{
+			{Config: env.config(tagResourceHCL("team:blue"), server)},
+			{
+				Config: env.config(tagResourceHCL("team:green"), server),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(tagAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(serverAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(serverAddr, tfjsonpath.New("tags"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("team:green"), knownvalue.StringExact("role:web")})),
+				},
+				Check: func(*terraform.State) error {
+					for _, s := range env.liveServers() {
+						if got := slices.Sorted(slices.Values(s.Tags)); !slices.Equal(got, []string{"role:web", "team:green"}) {
+							return fmt.Errorf("server %s carries %q", s.Name, got)
+						}
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

@@ -1,0 +1,39 @@
+package provider
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
+)
+
+func TestAccTags_listsAccountTagsWithServerCounts(t *testing.T) {
+	env := newSimEnv(t, simulator.Config{})
+	seedServer(t, env, "a", "env:dev", "role:web")
+	seedServer(t, env, "b", "env:dev")
+	for _, tag := range []string{"unused", creationTagPrefix + "0a1b2c3d"} {
+		if err := env.sim.CreateTag(tag); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tag := func(name string, servers int64) knownvalue.Check {
+		return knownvalue.ObjectExact(map[string]knownvalue.Check{"name": knownvalue.StringExact(name), "server_count": knownvalue.Int64Exact(servers)})
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { accPreCheck(t) },
+		ProtoV6ProviderFactories: env.factories,
+		Steps: []resource.TestStep{{
+			Config: env.config(`data "flexmetal_tags" "all" {}`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.flexmetal_tags.all", tfjsonpath.New("tags"), knownvalue.ListExact([]knownvalue.Check{
+					tag("env:dev", 2), tag("role:web", 1), tag("unused", 0),
+				})),
+				statecheck.ExpectKnownValue("data.flexmetal_tags.all", tfjsonpath.New("id"), knownvalue.StringRegexp(listIDPattern)),
+			},
+		}},
+	})
+}
