@@ -103,11 +103,7 @@ type AccountService struct {
 // them by location; a location without any line does not appear).
 func (s *AccountService) Quotas(ctx context.Context) ([]Quota, error) {
 	req := request{method: http.MethodGet, path: "/v3/flexMetal/quota/usage", idempotent: true}
-	resp, err := s.client.do(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	locs, err := decodeList[quotaLocationWire](resp, req)
+	locs, err := doList[quotaLocationWire](ctx, s.client, req)
 	if err != nil {
 		return nil, err
 	}
@@ -128,11 +124,7 @@ func (s *AccountService) Quotas(ctx context.Context) ([]Quota, error) {
 // groups them by location; a location without commits does not appear).
 func (s *AccountService) CapacityCommits(ctx context.Context) ([]CapacityCommit, error) {
 	req := request{method: http.MethodGet, path: "/v3/flexMetal/capacity/commit", idempotent: true}
-	resp, err := s.client.do(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	locs, err := decodeList[capacityLocationWire](resp, req)
+	locs, err := doList[capacityLocationWire](ctx, s.client, req)
 	if err != nil {
 		return nil, err
 	}
@@ -155,22 +147,16 @@ func (s *AccountService) Usage(ctx context.Context, opts UsageOptions) ([]Server
 		q.Set("endDate", opts.To.Format(time.DateOnly))
 	}
 	req := request{method: http.MethodGet, path: "/v3/flexMetal/usage", query: q, idempotent: true}
-	resp, err := s.client.do(ctx, req)
+	wires, err := doList[serverUsageWire](ctx, s.client, req)
 	if err != nil {
 		return nil, err
 	}
-	wires, err := decodeList[serverUsageWire](resp, req)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]ServerUsage, len(wires))
-	for i, w := range wires {
-		out[i] = ServerUsage{
+	return mapAll(wires, func(w serverUsageWire) ServerUsage {
+		return ServerUsage{
 			Server: w.Server.toServer(), StartedAt: w.StartedAt.Time, EndedAt: w.EndedAt.Time,
 			TotalHours: w.TotalHours, TotalMinutes: w.TotalMinutes, BandwidthIn: w.BandwidthIn,
 		}
-	}
-	return out, nil
+	}), nil
 }
 
 // Tag is an account-wide server tag and how many resources carry it.
@@ -227,11 +213,7 @@ func (s *TagsService) List(ctx context.Context) ([]*Tag, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*Tag, len(wires))
-	for i, w := range wires {
-		out[i] = w.toTag()
-	}
-	return out, nil
+	return mapAll(wires, tagWire.toTag), nil
 }
 
 // Get returns one tag; a missing tag is an *APIError for which IsNotFound is true.
@@ -240,12 +222,7 @@ func (s *TagsService) Get(ctx context.Context, name string) (*Tag, error) {
 	if err != nil {
 		return nil, err
 	}
-	req := request{method: http.MethodGet, path: path, idempotent: true}
-	resp, err := s.client.do(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	w, err := decodeOne[tagWire](resp, req)
+	w, err := doOne[tagWire](ctx, s.client, request{method: http.MethodGet, path: path, idempotent: true})
 	if err != nil {
 		return nil, err
 	}
@@ -282,19 +259,16 @@ func (s *TagsService) Rename(ctx context.Context, name, newName string) (*Tag, e
 // resolves a lost answer by looking up the name the tag should now have.
 func (s *TagsService) write(ctx context.Context, req request, name string) (*Tag, error) {
 	defer s.client.watch.invalidate()
-	resp, err := s.client.do(ctx, req)
+	ws, err := doList[tagWire](ctx, s.client, req)
 	if err == nil {
-		var ws []tagWire
-		if ws, err = decodeList[tagWire](resp, req); err == nil {
-			if len(ws) > 0 && ws[0].Tag != "" {
-				return ws[0].toTag(), nil
-			}
-			// An empty answer to a successful write: read the tag instead, or at least name it.
-			if tag, getErr := s.Get(ctx, name); getErr == nil {
-				return tag, nil
-			}
-			return &Tag{Name: name}, nil
+		if len(ws) > 0 && ws[0].Tag != "" {
+			return ws[0].toTag(), nil
 		}
+		// An empty answer to a successful write: read the tag instead, or at least name it.
+		if tag, getErr := s.Get(ctx, name); getErr == nil {
+			return tag, nil
+		}
+		return &Tag{Name: name}, nil
 	}
 	if !ambiguous(err) {
 		return nil, err

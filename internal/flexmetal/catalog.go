@@ -84,22 +84,13 @@ type LocationsService struct {
 
 // List returns every FlexMetal location.
 func (s *LocationsService) List(ctx context.Context) ([]Location, error) {
-	req := request{method: http.MethodGet, path: "/v3/flexMetal/location", idempotent: true}
-	resp, err := s.client.do(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	return decodeList[Location](resp, req)
+	return doList[Location](ctx, s.client, request{method: http.MethodGet, path: "/v3/flexMetal/location", idempotent: true})
 }
 
 // InstanceTypes returns the instance types offered at a location.
 func (s *LocationsService) InstanceTypes(ctx context.Context, locationID int64) ([]InstanceType, error) {
 	req := request{method: http.MethodGet, path: fmt.Sprintf("/v3/flexMetal/location/%d/instanceTypes", locationID), idempotent: true}
-	resp, err := s.client.do(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	return decodeList[InstanceType](resp, req)
+	return doList[InstanceType](ctx, s.client, req)
 }
 
 // OperatingSystemsService lists operating systems.
@@ -110,12 +101,7 @@ type OperatingSystemsService struct {
 // List returns every operating system the API knows, including ones not orderable with
 // FlexMetal; filter on Active and AvailableForFlexMetal.
 func (s *OperatingSystemsService) List(ctx context.Context) ([]OperatingSystem, error) {
-	req := request{method: http.MethodGet, path: "/v3/operatingsystem", idempotent: true}
-	resp, err := s.client.do(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	return decodeList[OperatingSystem](resp, req)
+	return doList[OperatingSystem](ctx, s.client, request{method: http.MethodGet, path: "/v3/operatingsystem", idempotent: true})
 }
 
 // Orderable reports whether the OS can be chosen for a FlexMetal server.

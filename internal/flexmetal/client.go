@@ -530,6 +530,50 @@ func decodeList[T any](resp *response, req request) ([]T, error) {
 	return many, nil
 }
 
+// doList sends req and decodes its answer as a list (see decodeList).
+func doList[T any](ctx context.Context, c *Client, req request) ([]T, error) {
+	resp, err := c.do(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return decodeList[T](resp, req)
+}
+
+// doOne sends req and decodes its answer as one object (see decodeOne).
+func doOne[T any](ctx context.Context, c *Client, req request) (T, error) {
+	resp, err := c.do(ctx, req)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return decodeOne[T](resp, req)
+}
+
+// mapAll converts every item; the result is never nil, so an empty list stays an empty list.
+func mapAll[W, T any](items []W, conv func(W) T) []T {
+	out := make([]T, len(items))
+	for i, w := range items {
+		out[i] = conv(w)
+	}
+	return out
+}
+
+// backOffBeforeResend waits before sending again a request that is not idempotent, once the API
+// was found not to have acted on it: it is then as safe to re-send as an idempotent request, so
+// it follows the same retry rules and budget, and is logged the same way. It reports false when
+// the request must not be sent again: the policy gives up, the caller's ctx ended, or the wait
+// was cut short.
+func (c *Client) backOffBeforeResend(ctx context.Context, req request, err error, attempt int, start time.Time) bool {
+	replay := req
+	replay.idempotent = true
+	wait, again := c.retry.decide(replay, err, attempt, c.now().Sub(start))
+	if !again || ctx.Err() != nil {
+		return false
+	}
+	c.retried(ctx, RetryLog{Method: req.method, Path: req.path, Attempt: attempt, Wait: wait, Err: err})
+	return c.sleep(ctx, wait) == nil
+}
+
 func sleepContext(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()

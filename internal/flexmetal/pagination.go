@@ -16,11 +16,7 @@ func listAll[T any](ctx context.Context, c *Client, req request, key func(T) str
 	seen := map[string]bool{}
 	for start := 0; ; start += PageSize {
 		req.rangedData = fmt.Sprintf("start=%d,results=%d", start, PageSize)
-		resp, err := c.do(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		page, err := decodeList[T](resp, req)
+		page, err := doList[T](ctx, c, req)
 		if err != nil {
 			return nil, err
 		}

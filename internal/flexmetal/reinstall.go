@@ -125,11 +125,7 @@ func (s *ServersService) Commands(ctx context.Context, uuid, commandType string)
 	}
 	// Not paged: the API lists the newest first, and only the newest matters to callers.
 	req := request{method: http.MethodGet, path: serverPath(uuid) + "/commands", query: q, idempotent: true}
-	resp, err := s.client.do(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	wires, err := decodeList[commandWire](resp, req)
+	wires, err := doList[commandWire](ctx, s.client, req)
 	if err != nil {
 		return nil, err
 	}
@@ -215,16 +211,8 @@ func (s *ServersService) Reinstall(ctx context.Context, uuid string, in UpdateSe
 			return nil, err
 		}
 		answerLost = true
-		// The API did not act, so sending again is as safe as an idempotent request, within
-		// the same retry rules and budget (and logged the same way) as any other request.
-		replay := req
-		replay.idempotent = true
-		wait, again := s.client.retry.decide(replay, err, attempt, s.client.now().Sub(start))
-		if !again || ctx.Err() != nil {
-			return nil, err
-		}
-		s.client.retried(ctx, RetryLog{Method: req.method, Path: req.path, Attempt: attempt, Wait: wait, Err: err})
-		if serr := s.client.sleep(ctx, wait); serr != nil {
+		// The API did not act, so sending again is as safe as an idempotent request.
+		if !s.client.backOffBeforeResend(ctx, req, err, attempt, start) {
 			return nil, err
 		}
 		// Look once more before sending again: a command list that lags behind a PATCH that did
@@ -239,11 +227,7 @@ func (s *ServersService) Reinstall(ctx context.Context, uuid string, in UpdateSe
 }
 
 func (s *ServersService) reinstallOnce(ctx context.Context, req request, uuid string) (*Server, error) {
-	resp, err := s.client.do(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	ws, err := decodeList[serverWire](resp, req)
+	ws, err := doList[serverWire](ctx, s.client, req)
 	if err != nil {
 		return nil, err
 	}
@@ -400,11 +384,7 @@ func (s *ServersService) RootPassword(ctx context.Context, uuid string) (string,
 		return "", errors.New("server UUID must not be empty")
 	}
 	req := request{method: http.MethodGet, path: serverPath(uuid) + "/rootPassword", idempotent: true}
-	resp, err := s.client.do(ctx, req)
-	if err != nil {
-		return "", err
-	}
-	items, err := decodeList[rootPasswordWire](resp, req)
+	items, err := doList[rootPasswordWire](ctx, s.client, req)
 	if err != nil {
 		return "", err
 	}

@@ -166,12 +166,7 @@ func (s *ServersService) Get(ctx context.Context, uuid string) (*Server, error) 
 	if uuid == "" {
 		return nil, errors.New("server UUID must not be empty")
 	}
-	req := request{method: http.MethodGet, path: serverPath(uuid), idempotent: true}
-	resp, err := s.client.do(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	w, err := decodeOne[serverWire](resp, req)
+	w, err := doOne[serverWire](ctx, s.client, request{method: http.MethodGet, path: serverPath(uuid), idempotent: true})
 	if err != nil {
 		return nil, err
 	}
@@ -202,11 +197,7 @@ func (s *ServersService) List(ctx context.Context, opts ListServersOptions) ([]*
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*Server, len(wires))
-	for i, w := range wires {
-		out[i] = w.toServer()
-	}
-	return out, nil
+	return mapAll(wires, serverWire.toServer), nil
 }
 
 // Create orders a server. It is never re-sent when the API may have acted, unless the request
@@ -241,14 +232,7 @@ func (s *ServersService) Create(ctx context.Context, in CreateServerRequest) (*S
 		}
 		// No server carries the tag, so ordering again is as safe as an idempotent request, and
 		// as worthwhile: not after a failure that cannot heal, nor once the caller gave up.
-		replay := req
-		replay.idempotent = true
-		wait, again := s.client.retry.decide(replay, err, attempt, s.client.now().Sub(start))
-		if !again || ctx.Err() != nil {
-			return nil, err
-		}
-		s.client.retried(ctx, RetryLog{Method: req.method, Path: req.path, Attempt: attempt, Wait: wait, Err: err})
-		if serr := s.client.sleep(ctx, wait); serr != nil {
+		if !s.client.backOffBeforeResend(ctx, req, err, attempt, start) {
 			return nil, err
 		}
 		// Look once more before ordering again: a list that lags behind a create that did happen
@@ -368,11 +352,7 @@ func (s *ServersService) RemoveTag(ctx context.Context, uuid, tag string) (*Serv
 
 func (s *ServersService) optionalServer(ctx context.Context, req request) (*Server, error) {
 	defer s.client.watch.invalidate()
-	resp, err := s.client.do(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	ws, err := decodeList[serverWire](resp, req)
+	ws, err := doList[serverWire](ctx, s.client, req)
 	if err != nil || len(ws) == 0 {
 		return nil, err
 	}

@@ -44,11 +44,7 @@ func (s *SSHKeysService) List(ctx context.Context) ([]*SSHKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*SSHKey, len(wires))
-	for i, w := range wires {
-		out[i] = w.toSSHKey()
-	}
-	return out, nil
+	return mapAll(wires, sshKeyWire.toSSHKey), nil
 }
 
 // Get returns one stored key; a missing key is an *APIError for which IsNotFound is true.
@@ -56,12 +52,7 @@ func (s *SSHKeysService) Get(ctx context.Context, uuid string) (*SSHKey, error) 
 	if uuid == "" {
 		return nil, errors.New("SSH key UUID must not be empty")
 	}
-	req := request{method: http.MethodGet, path: sshKeysPath + "/" + uuid, idempotent: true}
-	resp, err := s.client.do(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	w, err := decodeOne[sshKeyWire](resp, req)
+	w, err := doOne[sshKeyWire](ctx, s.client, request{method: http.MethodGet, path: sshKeysPath + "/" + uuid, idempotent: true})
 	if err != nil {
 		return nil, err
 	}
@@ -72,11 +63,7 @@ func (s *SSHKeysService) Get(ctx context.Context, uuid string) (*SSHKey, error) 
 // key is harmless but confusing, and the caller sees the error.
 func (s *SSHKeysService) Create(ctx context.Context, name, publicKey string) (*SSHKey, error) {
 	req := request{method: http.MethodPost, path: sshKeysPath, body: sshKeyWire{Name: name, PublicKey: publicKey}}
-	resp, err := s.client.do(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	w, err := decodeOne[sshKeyWire](resp, req)
+	w, err := doOne[sshKeyWire](ctx, s.client, req)
 	if err != nil {
 		return nil, err
 	}
