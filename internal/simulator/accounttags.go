@@ -99,7 +99,7 @@ func (s *Simulator) createTag(tag string) error {
 }
 
 func (s *Simulator) listTags(c *call) response {
-	p, err := parseRangedData(c.r.Header.Get(RangedDataHeader), s.cfg.DefaultPageSize, s.cfg.MaxPageSize)
+	p, err := s.requestedPage(c)
 	if err != nil {
 		return errorResponse(err)
 	}

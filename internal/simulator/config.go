@@ -114,18 +114,10 @@ func (c Config) withDefaults() Config {
 	if c.DefaultPageSize > c.MaxPageSize {
 		c.DefaultPageSize = c.MaxPageSize
 	}
-	if c.FailNamePattern == nil {
-		c.FailNamePattern = regexp.MustCompile(DefaultFailNamePattern)
-	}
-	if c.StuckNamePattern == nil {
-		c.StuckNamePattern = regexp.MustCompile(DefaultStuckNamePattern)
-	}
-	if c.ReinstallFailNamePattern == nil {
-		c.ReinstallFailNamePattern = regexp.MustCompile(DefaultReinstallFailNamePattern)
-	}
-	if c.ReinstallFailKeepNamePattern == nil {
-		c.ReinstallFailKeepNamePattern = regexp.MustCompile(DefaultReinstallFailKeepNamePattern)
-	}
+	c.FailNamePattern = patternOrDefault(c.FailNamePattern, DefaultFailNamePattern)
+	c.StuckNamePattern = patternOrDefault(c.StuckNamePattern, DefaultStuckNamePattern)
+	c.ReinstallFailNamePattern = patternOrDefault(c.ReinstallFailNamePattern, DefaultReinstallFailNamePattern)
+	c.ReinstallFailKeepNamePattern = patternOrDefault(c.ReinstallFailKeepNamePattern, DefaultReinstallFailKeepNamePattern)
 	// Copies, so a caller changing its map or slice later cannot race with requests.
 	c.OnDemandQuota = maps.Clone(c.OnDemandQuota)
 	c.CapacityCommits = slices.Clone(c.CapacityCommits)
@@ -133,6 +125,15 @@ func (c Config) withDefaults() Config {
 		c.Latency = 0
 	}
 	return c
+}
+
+// patternOrDefault is re, or def compiled when re is nil: nil always means the default, in
+// Config and in the setters that change a pattern later.
+func patternOrDefault(re *regexp.Regexp, def string) *regexp.Regexp {
+	if re == nil {
+		return regexp.MustCompile(def)
+	}
+	return re
 }
 
 func durationOrDefault(d, def time.Duration) time.Duration {

@@ -79,16 +79,27 @@ func (s *Simulator) Servers() []ServerSnapshot {
 	return out
 }
 
-// Server returns one server, or false if it does not exist or its retention has ended.
-func (s *Simulator) Server(uuid string) (ServerSnapshot, bool) {
+// withServer runs fn on a server the API would still answer for, holding s.mu, at one instant.
+// A missing server (or one past retention) is the error, as the API's 404 *APIError.
+func (s *Simulator) withServer(uuid string, fn func(sv *server, now time.Time) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
 	sv, err := s.lookup(uuid, now)
 	if err != nil {
-		return ServerSnapshot{}, false
+		return err
 	}
-	return s.snapshot(sv, now), true
+	return fn(sv, now)
+}
+
+// Server returns one server, or false if it does not exist or its retention has ended.
+func (s *Simulator) Server(uuid string) (ServerSnapshot, bool) {
+	var snap ServerSnapshot
+	err := s.withServer(uuid, func(sv *server, now time.Time) error {
+		snap = s.snapshot(sv, now)
+		return nil
+	})
+	return snap, err == nil
 }
 
 // AddServer creates a server without HTTP, with the same validation as POST, e.g. to seed
@@ -108,45 +119,31 @@ func (s *Simulator) AddServer(req CreateServerRequest) (ServerSnapshot, error) {
 // ReleaseServer starts releasing a server out of band, as if someone used the console. Like
 // DELETE it is a no-op for a releasing server and an ErrInvalidState error for a released one.
 func (s *Simulator) ReleaseServer(uuid string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	sv, err := s.lookup(uuid, now)
-	if err != nil {
-		return err
-	}
-	return s.startRelease(sv, now)
+	return s.withServer(uuid, s.startRelease)
 }
 
 // RemoveServer makes a server vanish at once, without passing through released: the API
 // answers 404 for it from now on.
 func (s *Simulator) RemoveServer(uuid string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := s.lookup(uuid, s.now()); err != nil {
-		return err
-	}
-	delete(s.servers, uuid)
-	return nil
+	return s.withServer(uuid, func(*server, time.Time) error {
+		delete(s.servers, uuid)
+		return nil
+	})
 }
 
 // SetServerTags replaces a server's tags out of band, with the create request's tag rules
 // (duplicates collapsed, format, at most MaxTags).
 func (s *Simulator) SetServerTags(uuid string, tags []string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sv, err := s.lookup(uuid, s.now())
-	if err != nil {
-		return err
-	}
-	var v validationErrors
-	deduped := validateTags(tags, &v)
-	if err := v.err(); err != nil {
-		return err
-	}
-	sv.tags = deduped
-	s.registerTags(deduped)
-	return nil
+	return s.withServer(uuid, func(sv *server, _ time.Time) error {
+		var v validationErrors
+		deduped := validateTags(tags, &v)
+		if err := v.err(); err != nil {
+			return err
+		}
+		sv.tags = deduped
+		s.registerTags(deduped)
+		return nil
+	})
 }
 
 // ForceStatus pins a server's status and message (message "" means "OK"), stopping the lazy
@@ -154,14 +151,9 @@ func (s *Simulator) SetServerTags(uuid string, tags []string) error {
 // forcing "releasing" pins it there, and forcing "failed" or "released" starts the retention
 // period now. Forcing a status also cancels a release in progress.
 func (s *Simulator) ForceStatus(uuid, status, message string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	sv, err := s.lookup(uuid, now)
-	if err != nil {
-		return err
-	}
-	return s.forceStatus(sv, status, message, now)
+	return s.withServer(uuid, func(sv *server, now time.Time) error {
+		return s.forceStatus(sv, status, message, now)
+	})
 }
 
 func isZeroOS(o OSRequest) bool {
@@ -230,17 +222,15 @@ func (s *Simulator) LastReinstall(uuid string) (ReinstallSnapshot, bool) {
 // zero OS counts as a missing os object. The error is an *APIError. It is not counted by
 // CountPatches.
 func (s *Simulator) ReinstallServer(uuid string, req ReinstallServerRequest) (ServerSnapshot, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	sv, err := s.lookup(uuid, now)
-	if err != nil {
-		return ServerSnapshot{}, err
-	}
-	if err := s.reinstall(sv, req, req.Name != "", !isZeroOS(req.OS), now); err != nil {
-		return ServerSnapshot{}, err
-	}
-	return s.snapshot(sv, now), nil
+	var snap ServerSnapshot
+	err := s.withServer(uuid, func(sv *server, now time.Time) error {
+		if err := s.reinstall(sv, req, req.Name != "", !isZeroOS(req.OS), now); err != nil {
+			return err
+		}
+		snap = s.snapshot(sv, now)
+		return nil
+	})
+	return snap, err
 }
 
 // RootPassword returns the root password of a server's current installation, whether or not

@@ -56,6 +56,11 @@ func parseRangedData(header string, defaultSize, maxSize int) (page, error) {
 	return p, nil
 }
 
+// requestedPage is the page a list request asks for, within the configured page sizes.
+func (s *Simulator) requestedPage(c *call) (page, error) {
+	return parseRangedData(c.r.Header.Get(RangedDataHeader), s.cfg.DefaultPageSize, s.cfg.MaxPageSize)
+}
+
 func malformedRange(header string) error {
 	return badRequest("Malformed RANGED-DATA header", ErrorDetail{
 		Property: RangedDataHeader,

@@ -193,11 +193,7 @@ func (s *Simulator) command(sv *server, ri *reinstall, now time.Time) CommandRes
 	}
 }
 
-func (s *Simulator) reinstallServer(c *call) response {
-	sv, err := s.lookup(c.params["uuid"], c.now)
-	if err != nil {
-		return errorResponse(err)
-	}
+func (s *Simulator) reinstallServer(c *call, sv *server) response {
 	var req ReinstallServerRequest
 	if err := decodeJSON(c.body, &req, true); err != nil {
 		return errorResponse(err)
@@ -211,12 +207,8 @@ func (s *Simulator) reinstallServer(c *call) response {
 // listCommands answers newest first, the order in which the official provider takes the
 // first element as the current command. Every command is an update-server one, so another
 // type matches none.
-func (s *Simulator) listCommands(c *call) response {
-	sv, err := s.lookup(c.params["uuid"], c.now)
-	if err != nil {
-		return errorResponse(err)
-	}
-	p, err := parseRangedData(c.r.Header.Get(RangedDataHeader), s.cfg.DefaultPageSize, s.cfg.MaxPageSize)
+func (s *Simulator) listCommands(c *call, sv *server) response {
+	p, err := s.requestedPage(c)
 	if err != nil {
 		return errorResponse(err)
 	}

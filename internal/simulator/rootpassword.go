@@ -35,11 +35,7 @@ func (s *Simulator) newRootPassword(slug string) string {
 	return string(b)
 }
 
-func (s *Simulator) getRootPassword(c *call) response {
-	sv, err := s.lookup(c.params["uuid"], c.now)
-	if err != nil {
-		return errorResponse(err)
-	}
+func (s *Simulator) getRootPassword(c *call, sv *server) response {
 	if sv.rootPassword == "" {
 		return errorResponse(noRootPassword(fmt.Sprintf("operating system %s is not Windows; only Windows servers have a root password", sv.os.Slug)))
 	}

@@ -9,6 +9,21 @@ import (
 
 type handlerFunc func(s *Simulator, c *call) response
 
+// serverHandlerFunc handles a route under /v3/flexMetal/servers/{uuid}, given that server.
+type serverHandlerFunc func(s *Simulator, c *call, sv *server) response
+
+// onServer looks the {uuid} server up before h runs, so every route under a server answers a
+// missing one (or one past retention) with the same 404, before reading anything else.
+func onServer(h serverHandlerFunc) handlerFunc {
+	return func(s *Simulator, c *call) response {
+		sv, err := s.lookup(c.params["uuid"], c.now)
+		if err != nil {
+			return errorResponse(err)
+		}
+		return h(s, c, sv)
+	}
+}
+
 type route struct {
 	segments []string // "{name}" segments capture a path parameter
 	methods  map[string]handlerFunc
@@ -37,19 +52,19 @@ var routes = []route{
 		http.MethodPost: (*Simulator).createServer,
 	}},
 	{segments: split("v3/flexMetal/servers/{uuid}"), methods: map[string]handlerFunc{
-		http.MethodGet:    (*Simulator).getServer,
-		http.MethodPatch:  (*Simulator).reinstallServer,
-		http.MethodDelete: (*Simulator).releaseServer,
+		http.MethodGet:    onServer((*Simulator).getServer),
+		http.MethodPatch:  onServer((*Simulator).reinstallServer),
+		http.MethodDelete: onServer((*Simulator).releaseServer),
 	}},
 	{segments: split("v3/flexMetal/servers/{uuid}/commands"), methods: map[string]handlerFunc{
-		http.MethodGet: (*Simulator).listCommands,
+		http.MethodGet: onServer((*Simulator).listCommands),
 	}},
 	{segments: split("v3/flexMetal/servers/{uuid}/rootPassword"), methods: map[string]handlerFunc{
-		http.MethodGet: (*Simulator).getRootPassword,
+		http.MethodGet: onServer((*Simulator).getRootPassword),
 	}},
 	{segments: split("v3/flexMetal/servers/{uuid}/tag/{tag}"), methods: map[string]handlerFunc{
-		http.MethodPost:   (*Simulator).addTag,
-		http.MethodDelete: (*Simulator).removeTag,
+		http.MethodPost:   onServer((*Simulator).addTag),
+		http.MethodDelete: onServer((*Simulator).removeTag),
 	}},
 	{segments: split("v3/flexMetal/tags"), methods: map[string]handlerFunc{
 		http.MethodGet:  (*Simulator).listTags,

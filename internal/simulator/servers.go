@@ -1,11 +1,12 @@
 package simulator
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
-	"sort"
+	"strings"
 	"time"
 )
 
@@ -166,11 +167,8 @@ func (s *Simulator) visibleServers(now time.Time) []*server {
 			out = append(out, sv)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].createdAt.Equal(out[j].createdAt) {
-			return out[i].createdAt.Before(out[j].createdAt)
-		}
-		return out[i].uuid < out[j].uuid
+	slices.SortFunc(out, func(a, b *server) int {
+		return cmp.Or(a.createdAt.Compare(b.createdAt), strings.Compare(a.uuid, b.uuid))
 	})
 	return out
 }
@@ -185,7 +183,7 @@ func (s *Simulator) lookup(uuid string, now time.Time) (*server, error) {
 }
 
 func (s *Simulator) listServers(c *call) response {
-	p, err := parseRangedData(c.r.Header.Get(RangedDataHeader), s.cfg.DefaultPageSize, s.cfg.MaxPageSize)
+	p, err := s.requestedPage(c)
 	if err != nil {
 		return errorResponse(err)
 	}
@@ -241,33 +239,21 @@ func present(body []byte, property string) bool {
 	return ok && string(v) != "null"
 }
 
-func (s *Simulator) getServer(c *call) response {
-	sv, err := s.lookup(c.params["uuid"], c.now)
-	if err != nil {
-		return errorResponse(err)
-	}
+func (s *Simulator) getServer(c *call, sv *server) response {
 	return one(s.wire(sv, c.now))
 }
 
-func (s *Simulator) releaseServer(c *call) response {
-	sv, err := s.lookup(c.params["uuid"], c.now)
-	if err != nil {
-		return errorResponse(err)
-	}
+func (s *Simulator) releaseServer(c *call, sv *server) response {
 	if err := s.startRelease(sv, c.now); err != nil {
 		return errorResponse(err)
 	}
 	return one(s.wire(sv, c.now))
 }
 
-func (s *Simulator) addTag(c *call) response {
-	sv, err := s.lookup(c.params["uuid"], c.now)
+func (s *Simulator) addTag(c *call, sv *server) response {
+	tag, err := pathTag(c)
 	if err != nil {
 		return errorResponse(err)
-	}
-	tag := c.params["tag"]
-	if !tagPattern.MatchString(tag) {
-		return errorResponse(validationError("tag", "tag must match %s", tagPattern))
 	}
 	if !slices.Contains(sv.tags, tag) {
 		if len(sv.tags) >= MaxTags {
@@ -279,14 +265,10 @@ func (s *Simulator) addTag(c *call) response {
 	return one(s.wire(sv, c.now))
 }
 
-func (s *Simulator) removeTag(c *call) response {
-	sv, err := s.lookup(c.params["uuid"], c.now)
+func (s *Simulator) removeTag(c *call, sv *server) response {
+	tag, err := pathTag(c)
 	if err != nil {
 		return errorResponse(err)
-	}
-	tag := c.params["tag"]
-	if !tagPattern.MatchString(tag) {
-		return errorResponse(validationError("tag", "tag must match %s", tagPattern))
 	}
 	i := slices.Index(sv.tags, tag)
 	if i < 0 {
@@ -294,4 +276,13 @@ func (s *Simulator) removeTag(c *call) response {
 	}
 	sv.tags = slices.Delete(sv.tags, i, i+1)
 	return one(s.wire(sv, c.now))
+}
+
+// pathTag is the {tag} of a server's tag route, refused unless it is a well-formed tag.
+func pathTag(c *call) (string, error) {
+	tag := c.params["tag"]
+	if !tagPattern.MatchString(tag) {
+		return "", validationError("tag", "tag must match %s", tagPattern)
+	}
+	return tag, nil
 }

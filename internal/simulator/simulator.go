@@ -75,9 +75,7 @@ func (s *Simulator) SetLatency(d time.Duration) {
 // restores the default. Existing servers keep the outcome decided when they were created, so
 // a failed server does not come back to life when a test relaxes the pattern.
 func (s *Simulator) SetFailNamePattern(re *regexp.Regexp) {
-	if re == nil {
-		re = regexp.MustCompile(DefaultFailNamePattern)
-	}
+	re = patternOrDefault(re, DefaultFailNamePattern)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failRE = re
@@ -86,9 +84,7 @@ func (s *Simulator) SetFailNamePattern(re *regexp.Regexp) {
 // SetStuckNamePattern replaces Config.StuckNamePattern for servers created from now on; nil
 // restores the default. A server already stuck stays stuck.
 func (s *Simulator) SetStuckNamePattern(re *regexp.Regexp) {
-	if re == nil {
-		re = regexp.MustCompile(DefaultStuckNamePattern)
-	}
+	re = patternOrDefault(re, DefaultStuckNamePattern)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stuckRE = re
@@ -98,12 +94,8 @@ func (s *Simulator) SetStuckNamePattern(re *regexp.Regexp) {
 // Config.ReinstallFailKeepNamePattern for reinstalls accepted from now on; nil restores a
 // default. A reinstall already accepted keeps its outcome.
 func (s *Simulator) SetReinstallFailPatterns(fail, keep *regexp.Regexp) {
-	if fail == nil {
-		fail = regexp.MustCompile(DefaultReinstallFailNamePattern)
-	}
-	if keep == nil {
-		keep = regexp.MustCompile(DefaultReinstallFailKeepNamePattern)
-	}
+	fail = patternOrDefault(fail, DefaultReinstallFailNamePattern)
+	keep = patternOrDefault(keep, DefaultReinstallFailKeepNamePattern)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cfg.ReinstallFailNamePattern, s.cfg.ReinstallFailKeepNamePattern = fail, keep

@@ -2,9 +2,10 @@ package simulator
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"io"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -53,11 +54,8 @@ func (s *Simulator) sortedKeys() []*sshKey {
 	for _, k := range s.keys {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if !keys[i].createdAt.Equal(keys[j].createdAt) {
-			return keys[i].createdAt.Before(keys[j].createdAt)
-		}
-		return keys[i].seq < keys[j].seq
+	slices.SortFunc(keys, func(a, b *sshKey) int {
+		return cmp.Or(a.createdAt.Compare(b.createdAt), cmp.Compare(a.seq, b.seq))
 	})
 	return keys
 }
@@ -88,7 +86,7 @@ func (s *Simulator) addKey(name, publicKey string, now time.Time) (*sshKey, erro
 }
 
 func (s *Simulator) listSSHKeys(c *call) response {
-	p, err := parseRangedData(c.r.Header.Get(RangedDataHeader), s.cfg.DefaultPageSize, s.cfg.MaxPageSize)
+	p, err := s.requestedPage(c)
 	if err != nil {
 		return errorResponse(err)
 	}
