@@ -6,6 +6,7 @@
 //
 //	flexmetal-simulator [-listen 127.0.0.1:0] [-api-key KEY] [-step 1s] [-release 1s]
 //	                    [-latency 0] [-page-size 15] [-url-file PATH] [-quiet]
+//	                    [-quota [LOCATION/]INSTANCE_TYPE=N]... [-commit LOCATION/INSTANCE_TYPE=N@CONTRACT]...
 //	flexmetal-simulator -version
 //
 // It prints "flexmetal-simulator listening on http://127.0.0.1:PORT" once it accepts
@@ -15,9 +16,16 @@
 //	export FLEXMETAL_BASE_URL=http://127.0.0.1:PORT
 //	export FLEXMETAL_API_KEY=simulator-api-key
 //
-// The API key defaults to $FLEXMETAL_SIMULATOR_API_KEY, else "simulator-api-key". Servers
-// whose name contains "fail-delivery" fail during provisioning and those containing "stuck"
-// never finish it. State lives in memory only and is lost on exit (SIGINT or SIGTERM).
+// The API key defaults to $FLEXMETAL_SIMULATOR_API_KEY, else "simulator-api-key". State lives
+// in memory only and is lost on exit (SIGINT or SIGTERM).
+//
+// Names choose outcomes: an order whose name contains "fail-delivery" fails during
+// provisioning and one containing "stuck" never finishes it; a reinstall (PATCH) whose name
+// contains "fail-reinstall" fails and leaves the server failed, "fail-reinstall-keep" fails
+// and leaves it delivered, "stuck" never finishes. Windows and Talos install without SSH keys;
+// a Windows server's root password can be fetched for 24 hours after delivery. -quota sets
+// on-demand quotas (default 1000 per location and instance type) and -commit adds committed
+// capacity. The package documentation of internal/simulator describes all of it.
 package main
 
 import (
@@ -61,6 +69,8 @@ type options struct {
 	urlFile  string
 	quiet    bool
 	version  bool
+	quotas   map[simulator.QuotaKey]int
+	commits  []simulator.CapacityCommit
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -80,6 +90,12 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.urlFile, "url-file", "", "write the base URL to this `file` once listening")
 	fs.BoolVar(&o.quiet, "quiet", false, "do not log requests")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.Var(quotaFlag{&o.quotas}, "quota", "on-demand quota `[LOCATION/]INSTANCE_TYPE=N`: an order beyond N servers (not failed, not released) answers 422; without LOCATION it applies at every location; repeatable, e.g. -quota 'EU: Rotterdam/bm7.std.8=2' (unset: "+fmt.Sprint(simulator.DefaultOnDemandQuota)+" per location and instance type)")
+	fs.Var(commitFlag{&o.commits}, "commit", "committed capacity `LOCATION/INSTANCE_TYPE=N@CONTRACT`, filled before on-demand quota; repeatable, e.g. -commit 'EU: Rotterdam/bm7.std.8=4@MY-CONTRACT-1'")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageHeader)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -133,6 +149,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ReleaseDuration: zeroMeansImmediate(o.release),
 		Latency:         o.latency,
 		DefaultPageSize: o.pageSize,
+		OnDemandQuota:   o.quotas,
+		CapacityCommits: o.commits,
 	}
 	if !o.quiet {
 		cfg.Logger = log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)
@@ -210,4 +228,52 @@ func writeFileAtomic(path, content string) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+const usageHeader = `Usage: flexmetal-simulator [flags]
+
+Serves a simulated FlexMetal API on loopback. A name containing a marker chooses
+the outcome of an order (POST) or a reinstall (PATCH):
+  order     "fail-delivery"        fails during provisioning
+  order     "stuck"                never finishes provisioning
+  reinstall "fail-reinstall"       command fails, server ends failed
+  reinstall "fail-reinstall-keep"  command fails, server stays delivered
+  reinstall "stuck"                never finishes
+Windows and Talos orders need no SSH key; a Windows server's root password can be
+fetched for 24 hours after delivery. Details: go doc ./internal/simulator
+
+Flags:
+`
+
+// quotaFlag collects repeated -quota values.
+type quotaFlag struct{ quotas *map[simulator.QuotaKey]int }
+
+// String is empty: the flag's default, DefaultOnDemandQuota, is in its usage text.
+func (f quotaFlag) String() string { return "" }
+
+func (f quotaFlag) Set(spec string) error {
+	key, n, err := simulator.ParseOnDemandQuota(spec)
+	if err != nil {
+		return err
+	}
+	if *f.quotas == nil {
+		*f.quotas = map[simulator.QuotaKey]int{}
+	}
+	(*f.quotas)[key] = n
+	return nil
+}
+
+// commitFlag collects repeated -commit values.
+type commitFlag struct{ commits *[]simulator.CapacityCommit }
+
+// String is empty: there are no commits by default.
+func (f commitFlag) String() string { return "" }
+
+func (f commitFlag) Set(spec string) error {
+	c, err := simulator.ParseCapacityCommit(spec)
+	if err != nil {
+		return err
+	}
+	*f.commits = append(*f.commits, c)
+	return nil
 }

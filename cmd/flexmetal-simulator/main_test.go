@@ -125,3 +125,88 @@ func TestRun_PrintsVersion(t *testing.T) {
 		t.Fatalf("output %q, want %q", got, want)
 	}
 }
+
+func TestParseFlags_QuotaAndCommit(t *testing.T) {
+	o, err := parseFlags([]string{
+		"-quota", "EU: Rotterdam/bm7.std.8=2",
+		"-quota", "bm8.std.32=1",
+		"-quota", "EU: Rotterdam/bm7.std.8=3", // a later value for the same pair wins
+		"-commit", "EU: Rotterdam/bm7.std.8=4@MY-CONTRACT-1",
+		"-commit", "AE: Dubai/bm9.hmm.32=1@MY-CONTRACT-2",
+	}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantQuotas := map[simulator.QuotaKey]int{
+		{Location: simulator.LocationRotterdam, InstanceType: simulator.InstanceTypeBM7Std8}: 3,
+		{InstanceType: simulator.InstanceTypeBM8Std32}:                                       1,
+	}
+	if len(o.quotas) != len(wantQuotas) {
+		t.Fatalf("quotas %v, want %v", o.quotas, wantQuotas)
+	}
+	for k, n := range wantQuotas {
+		if o.quotas[k] != n {
+			t.Fatalf("quotas %v, want %v", o.quotas, wantQuotas)
+		}
+	}
+	if len(o.commits) != 2 || o.commits[0] != (simulator.CapacityCommit{ContractID: "MY-CONTRACT-1", Location: simulator.LocationRotterdam, InstanceType: simulator.InstanceTypeBM7Std8, Capacity: 4}) || o.commits[1].ContractID != "MY-CONTRACT-2" {
+		t.Fatalf("commits %+v", o.commits)
+	}
+
+	for _, args := range [][]string{
+		{"-quota", "bm7.std.8"},
+		{"-quota", "EU: Atlantis/bm7.std.8=1"},
+		{"-commit", "bm7.std.8=1@C-1"},
+	} {
+		var stderr strings.Builder
+		if _, err := parseFlags(args, &stderr); err == nil || !strings.Contains(stderr.String(), args[1]) {
+			t.Fatalf("parseFlags(%q) = %v, stderr %q; want an error quoting the value", args, err, stderr.String())
+		}
+	}
+}
+
+func TestRun_QuotaReachesTheSimulator(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out, outW := io.Pipe()
+	errc := make(chan error, 1)
+	go func() {
+		errc <- run(ctx, []string{"-quiet", "-quota", "EU: Rotterdam/bm7.std.8=0"}, outW, io.Discard)
+		outW.Close()
+	}()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading banner: %v (run: %v)", err, <-errc)
+	}
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+	base := strings.TrimPrefix(strings.TrimSpace(line), "flexmetal-simulator listening on ")
+
+	body := `{"name": "x", "location": "EU: Rotterdam", "instanceType": "bm7.std.8", "os": {"slug": "windows-2025"}}`
+	req, _ := http.NewRequest(http.MethodPost, base+"/v3/flexMetal/servers", strings.NewReader(body))
+	req.Header.Set("PRIVATE-TOKEN", simulator.DefaultAPIKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(reply), "On-demand quota exceeded") {
+		t.Fatalf("order with a quota of 0: %d %s, want 422 naming the quota", resp.StatusCode, reply)
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+}
+
+func TestRun_HelpDescribesTheFailureRules(t *testing.T) {
+	var stderr strings.Builder
+	if err := run(context.Background(), []string{"-h"}, io.Discard, &stderr); err != nil {
+		t.Fatalf("run(-h): %v", err)
+	}
+	for _, want := range []string{"fail-delivery", "fail-reinstall", "fail-reinstall-keep", "stuck", "Windows and Talos", "24 hours", "-quota", "-commit"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Fatalf("help lacks %q:\n%s", want, stderr.String())
+		}
+	}
+}
