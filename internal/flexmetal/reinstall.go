@@ -71,11 +71,9 @@ func (t *apiTime) UnmarshalJSON(data []byte) error {
 	t.Time = time.Time{}
 	data = bytes.TrimSpace(data)
 	text := string(data)
-	if len(data) > 0 && data[0] == '"' {
-		if json.Unmarshal(data, &text) != nil {
-			// An unreadable time is a zero time, not a failed call (see apiTime).
-			return nil
-		}
+	// An unreadable string is a zero time, not a failed call (see apiTime): text then keeps its
+	// quotes, which no layout nor the number parse below accepts.
+	if len(data) > 0 && data[0] == '"' && json.Unmarshal(data, &text) == nil {
 		text = strings.TrimSpace(text)
 		for _, layout := range timeLayouts {
 			if parsed, err := time.Parse(layout, text); err == nil {
