@@ -9,8 +9,12 @@
 # reused without rebuilding.
 #
 # Release download sites are not reachable from CI, so the CLI is compiled
-# from source. Terraform >= 1.9 moved its state backends into nested modules
-# that the module zip lacks; 1.5.x through 1.8.x build cleanly.
+# from source. 1.5.x through 1.8.x build cleanly with `go install`. Terraform
+# >= 1.9 keeps most remote-state backends (s3, gcs, azurerm, ...) and
+# internal/legacy in nested modules that its go.mod reaches through
+# `replace => ./internal/...` lines and that the module zip lacks: for those
+# versions a writable copy of the module is built without them (local, remote,
+# cloud, http and inmem stay). Tests need none of the dropped backends.
 set -euo pipefail
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,8 +26,52 @@ version="$(strip_v "$1")"
 bin_dir="$(toolcache_bin_dir)"
 target="$bin_dir/terraform-$version"
 
+# version.dev=no drops the "-dev" suffix that source builds otherwise report.
+ldflags="-s -w -X github.com/hashicorp/terraform/version.dev=no"
+
 is_cached() {
 	reports_version "$target" "Terraform v$version"
+}
+
+# has_nested_backends succeeds for 1.9 and later.
+has_nested_backends() {
+	local major minor
+	IFS=. read -r major minor _ <<<"$1"
+	((major > 1 || (major == 1 && minor >= 9)))
+}
+
+# build_without_nested_modules WORK builds terraform v$version into WORK/bin from a writable copy
+# of the module: every `replace P => ./dir` whose dir has no go.mod in the zip is dropped with its
+# require, and internal/backend/init/init.go loses those packages' imports and backend entries.
+build_without_nested_modules() {
+	local work="$1" dir src
+	dir="$(cd "$work" && go mod download -json "github.com/hashicorp/terraform@v$version" |
+		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+	[[ -n "$dir" && -d "$dir" ]] || die "go mod download github.com/hashicorp/terraform@v$version gave no directory"
+	src="$work/src"
+	cp -R "$dir" "$src"
+	chmod -R u+w "$src"
+	(
+		cd "$src"
+		local init=internal/backend/init/init.go dropped=0 path dest alias replaces
+		replaces="$(go mod edit -json | sed -n '/"Replace": \[/,/^\t\]/p' |
+			tr -d '\n\t ' | grep -o '"Old":{"Path":"[^"]*"},"New":{"Path":"\./[^"]*"}' |
+			sed 's/"Old":{"Path":"\([^"]*\)"},"New":{"Path":"\([^"]*\)"}/\1 \2/')" || true
+		while read -r path dest; do
+			[[ -n "$path" ]] || continue
+			[[ -f "$dest/go.mod" ]] && continue
+			go mod edit -dropreplace="$path" -droprequire="$path"
+			dropped=$((dropped + 1))
+			# The import line names the package with an alias (backendS3 "…/remote-state/s3");
+			# its map entry calls alias.New(…).
+			alias="$(sed -n "s|^[[:space:]]*\([A-Za-z0-9_]*\)[[:space:]]*\"$path\"\$|\1|p" "$init")"
+			[[ -n "$alias" ]] || continue
+			sed -i -e "\|\"$path\"\$|d" -e "/[[:space:]]$alias\.New(/d" "$init"
+		done <<<"$replaces"
+		log "dropped $dropped nested modules absent from the module zip"
+		GOFLAGS="-mod=mod -buildvcs=false" CGO_ENABLED=0 go build \
+			-trimpath -ldflags "$ldflags" -o "$work/bin/terraform" .
+	) >&2
 }
 
 build() {
@@ -38,15 +86,18 @@ build() {
 
 	log "building terraform v$version from the Go module proxy (takes a few minutes)"
 	local start=$SECONDS
-	# Run outside any module so this repository's go.mod is never consulted.
-	(
-		cd "$work"
-		# version.dev=no drops the "-dev" suffix that source builds otherwise report.
-		GOBIN="$work/bin" go install \
-			-trimpath \
-			-ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" \
-			"github.com/hashicorp/terraform@v$version"
-	) >&2
+	if has_nested_backends "$version"; then
+		build_without_nested_modules "$work"
+	else
+		# Run outside any module so this repository's go.mod is never consulted.
+		(
+			cd "$work"
+			GOBIN="$work/bin" go install \
+				-trimpath \
+				-ldflags "$ldflags" \
+				"github.com/hashicorp/terraform@v$version"
+		) >&2
+	fi
 	log "built terraform v$version in $((SECONDS - start))s"
 
 	install_tmp_file "$work/bin/terraform" "$target"

@@ -12,7 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -36,7 +38,11 @@ const (
 	EnvBaseURL = "FLEXMETAL_BASE_URL"
 )
 
-var _ provider.ProviderWithValidateConfig = (*flexmetalProvider)(nil)
+var (
+	_ provider.ProviderWithValidateConfig = (*flexmetalProvider)(nil)
+	_ provider.ProviderWithListResources  = (*flexmetalProvider)(nil)
+	_ provider.ProviderWithActions        = (*flexmetalProvider)(nil)
+)
 
 type flexmetalProvider struct {
 	version string
@@ -167,6 +173,8 @@ func (p *flexmetalProvider) Configure(ctx context.Context, req provider.Configur
 	data := &providerData{client: client, catalog: p.catalogs.get(baseURL, apiKey, client)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
+	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 // logRequest writes one line per HTTP attempt at DEBUG; the key never reaches it.
@@ -223,6 +231,22 @@ func (p *flexmetalProvider) DataSources(context.Context) []func() datasource.Dat
 		NewQuotaDataSource,
 		NewCapacityCommitsDataSource,
 		NewTagsDataSource,
+	}
+}
+
+// ListResources are what `terraform query` lists (Terraform 1.14 and later), one per resource
+// type that can be adopted.
+func (p *flexmetalProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewServerListResource,
+		NewSSHKeyListResource,
+	}
+}
+
+// Actions are invoked with terraform apply -invoke or an action_trigger (Terraform 1.14 and later).
+func (p *flexmetalProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewServerReinstallAction,
 	}
 }
 

@@ -80,6 +80,7 @@ func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest,
 	// instead of contradicting the plan.
 	plan.nullUnknowns()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
 	// Adopted values are now in state: later changes to them count again.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateAdoptKey, nil)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReinstallKey, nil)...)
@@ -115,19 +116,28 @@ func (r *serverResource) updateTags(ctx context.Context, id string, plan, state 
 	return true
 }
 
-// reinstall sends the planned installation and waits until the server is delivered again. A
-// reinstall still running (from an interrupted apply) is waited for first: a second PATCH would
-// be refused, or would reinstall twice. sent says whether the API accepted the reinstall; srv is
-// the last state of the server seen, if any.
+// reinstall sends the planned installation and waits until the server is delivered again,
+// logging each status change.
 func (r *serverResource) reinstall(ctx context.Context, id string, install flexmetal.UpdateServerRequest) (srv *flexmetal.Server, sent bool, err error) {
-	servers := r.data.client.Servers
+	return reinstallServer(ctx, r.data.client.Servers, id, install, func(phase string) func(*flexmetal.Server) {
+		return progressLogger(ctx, phase)
+	})
+}
+
+// reinstallServer sends an installation and waits until the server is delivered again: the
+// day-2 machinery that the flexmetal_server resource and the flexmetal_server_reinstall action
+// share. A reinstall still running (from an interrupted apply) is waited for first: a second
+// PATCH would be refused, or would reinstall twice. progress returns the status callback for a
+// phase ("earlier reinstall", "reinstall"). sent says whether the API accepted the reinstall;
+// srv is the last state of the server seen, if any.
+func reinstallServer(ctx context.Context, servers *flexmetal.ServersService, id string, install flexmetal.UpdateServerRequest, progress func(phase string) func(*flexmetal.Server)) (srv *flexmetal.Server, sent bool, err error) {
 	running, newest, err := servers.ReinstallInProgress(ctx, id)
 	if err != nil {
 		return nil, false, err
 	}
 	if running {
 		tflog.Info(ctx, "A reinstall of this FlexMetal server is still running; waiting for it before reinstalling", map[string]any{"id": id, "command": newest.UUID})
-		srv, err = servers.WaitForReinstall(ctx, id, "", progressLogger(ctx, "earlier reinstall"))
+		srv, err = servers.WaitForReinstall(ctx, id, "", progress("earlier reinstall"))
 		var failed *flexmetal.ReinstallFailedError
 		if err != nil && !errors.As(err, &failed) {
 			return srv, false, err
@@ -142,7 +152,7 @@ func (r *serverResource) reinstall(ctx context.Context, id string, install flexm
 		return srv, errors.As(err, &ambiguous), err
 	}
 	tflog.Info(ctx, "FlexMetal server reinstall requested", map[string]any{"id": id, "name": install.Name, "os": install.OS.Slug})
-	srv, err = servers.WaitForReinstall(ctx, id, since, progressLogger(ctx, "reinstall"))
+	srv, err = servers.WaitForReinstall(ctx, id, since, progress("reinstall"))
 	return srv, true, err
 }
 

@@ -86,6 +86,7 @@ func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest,
 	// so an error from here on leaves a tainted resource instead of an orphan.
 	resp.Diagnostics.Append(plan.applyServer(ctx, srv)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, srv.UUID)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -151,6 +152,9 @@ func (r *serverResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if !ok {
 		return
 	}
+	// Before anything can fail or remove the resource: a state written before identities, or just
+	// imported by id, has none yet, and the framework requires one after every read.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID.ValueString())...)
 	srv, err := r.data.client.Servers.Refresh(ctx, state.ID.ValueString())
 	if flexmetal.IsNotFound(err) {
 		tflog.Warn(ctx, "FlexMetal server no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
@@ -248,15 +252,27 @@ func (r *serverResource) releaseRefused(ctx context.Context, id string, releaseE
 	return false
 }
 
+// ImportState takes a server UUID from `terraform import`, or from an import block's id or
+// identity. Nothing is sent to the API: the read that follows fills in the rest.
 func (r *serverResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(req.ID)
+	id, d := importID(ctx, req)
+	resp.Diagnostics.Append(d...)
+	id = strings.TrimSpace(id)
 	if !uuidPattern.MatchString(id) {
 		resp.Diagnostics.AddError("Invalid Import ID",
-			fmt.Sprintf("Expected a server UUID, got %q. Import a FlexMetal server by its UUID, e.g. terraform import flexmetal_server.web 019256ab-1554-73a7-b091-f024b0a724ea; the flexmetal_servers data source and the FlexMetal console list them.", id))
+			fmt.Sprintf("Expected a server UUID, got %q. Import a FlexMetal server by its UUID, e.g. terraform import flexmetal_server.web 019256ab-1554-73a7-b091-f024b0a724ea, or an import block with identity = { id = \"019256ab-1554-73a7-b091-f024b0a724ea\" }; the flexmetal_servers data source, terraform query with a list \"flexmetal_server\" block and the FlexMetal console list them.", id))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	// The API has no such setting: start from the default, as a new server does.
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("allow_reinstall"), true)...)
+	resp.Diagnostics.Append(startImportedServer(ctx, resp.State.SetAttribute, id)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateAdoptKey, []byte(`true`))...)
+}
+
+// startImportedServer sets what an import knows of a server before the read that follows: its id,
+// and allow_reinstall (a setting the API does not know) at its default, as for a new server. The
+// flexmetal_server list resource starts its results the same way.
+func startImportedServer(ctx context.Context, set func(context.Context, path.Path, any) diag.Diagnostics, id string) diag.Diagnostics {
+	diags := set(ctx, path.Root("id"), id)
+	diags.Append(set(ctx, path.Root("allow_reinstall"), true)...)
+	return diags
 }

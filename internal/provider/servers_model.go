@@ -49,7 +49,10 @@ func newServerListItemModel(srv *flexmetal.Server) serverListItemModel {
 // serverListItems maps listed servers, oldest first (ties by id) so the output does not depend
 // on paging, and returns their ids.
 func serverListItems(servers []*flexmetal.Server) ([]serverListItemModel, []string) {
-	return listItems(servers, func(a, b *flexmetal.Server) int {
-		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.UUID, b.UUID))
-	}, func(s *flexmetal.Server) string { return s.UUID }, newServerListItemModel)
+	return listItems(servers, compareServers, func(s *flexmetal.Server) string { return s.UUID }, newServerListItemModel)
+}
+
+// compareServers orders servers oldest first, ties by id, so that lists do not depend on paging.
+func compareServers(a, b *flexmetal.Server) int {
+	return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.UUID, b.UUID))
 }

@@ -41,7 +41,10 @@ func (m *sshKeyModel) applySSHKey(k *flexmetal.SSHKey) {
 // sshKeyModels maps stored keys for the list attribute, oldest first (ties by id) so the output
 // is stable, and returns their ids.
 func sshKeyModels(keys []*flexmetal.SSHKey) ([]sshKeyModel, []string) {
-	return listItems(keys, func(a, b *flexmetal.SSHKey) int {
-		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.UUID, b.UUID))
-	}, func(k *flexmetal.SSHKey) string { return k.UUID }, newSSHKeyModel)
+	return listItems(keys, compareSSHKeys, func(k *flexmetal.SSHKey) string { return k.UUID }, newSSHKeyModel)
+}
+
+// compareSSHKeys orders keys oldest first, ties by id, so that lists do not depend on paging.
+func compareSSHKeys(a, b *flexmetal.SSHKey) int {
+	return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.UUID, b.UUID))
 }

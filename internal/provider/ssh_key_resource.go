@@ -90,6 +90,7 @@ func (r *sshKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	tflog.Info(ctx, "FlexMetal SSH key stored", map[string]any{"id": key.UUID, "name": key.Name})
 	plan.applySSHKey(key)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key.UUID)...)
 }
 
 func (r *sshKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -98,6 +99,9 @@ func (r *sshKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	id := state.ID.ValueString()
+	// Before anything can fail or remove the resource: a state written before identities, or just
+	// imported by id, has none yet, and the framework requires one after every read.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
 	key, err := r.data.client.SSHKeys.Get(ctx, id)
 	if flexmetal.IsNotFound(err) {
 		tflog.Warn(ctx, "FlexMetal SSH key no longer exists; removing it from state", map[string]any{"id": id})
@@ -122,6 +126,7 @@ func (r *sshKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
 }
 
 func (r *sshKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -140,6 +145,11 @@ func (r *sshKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 }
 
+// ImportState takes a key UUID from `terraform import`, or from an import block's id or
+// identity; the read that follows fills in the rest.
 func (r *sshKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	id, d := importID(ctx, req)
+	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/go-hclog"
@@ -100,6 +101,45 @@ func Binary() (string, error) {
 		return p, nil
 	}
 	return exec.LookPath("terraform")
+}
+
+// Version returns the version that binary reports, e.g. "1.14.9" (OpenTofu's too).
+func Version(binary string) (string, error) {
+	cmd := exec.Command(binary, "version", "-json")
+	// An empty CLI configuration: a missing TF_CLI_CONFIG_FILE makes OpenTofu warn on stdout.
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+os.DevNull, "CHECKPOINT_DISABLE=1")
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("%s version -json: %w", binary, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		return "", fmt.Errorf("decoding %s version -json: %w", binary, err)
+	}
+	return v.Version, nil
+}
+
+// AtLeast reports whether version ("1.14.9", "1.15.0-beta1") is major.minor or later.
+func AtLeast(version string, major, minor int) bool {
+	parts := strings.SplitN(version, ".", 3)
+	gotMajor, _ := strconv.Atoi(parts[0])
+	gotMinor := 0
+	if len(parts) > 1 {
+		gotMinor, _ = strconv.Atoi(parts[1])
+	}
+	return gotMajor > major || gotMajor == major && gotMinor >= minor
+}
+
+// SupportsQuery reports whether binary is a Terraform with terraform query, list resources and
+// actions: 1.14 or later. No OpenTofu release has them.
+func SupportsQuery(binary string) (bool, string, error) {
+	v, err := Version(binary)
+	if err != nil {
+		return false, "", err
+	}
+	return !IsOpenTofu(binary) && AtLeast(v, 1, 14), v, nil
 }
 
 // IsOpenTofu reports whether the binary is OpenTofu, whose default registry host differs.
