@@ -64,16 +64,8 @@ func (d *instanceTypesDataSource) Read(ctx context.Context, req datasource.ReadR
 	if !ok {
 		return
 	}
-	name := cfg.Location.ValueString()
-	loc, ok, names, err := d.data.catalog.LocationByName(ctx, name)
-	switch {
-	case err != nil:
-		resp.Diagnostics.AddError("Unable to Read FlexMetal Locations",
-			fmt.Sprintf("Listing the FlexMetal locations, to find %q, failed.\n\n%s", name, apiErrorDetail(err)))
-		return
-	case !ok:
-		resp.Diagnostics.AddAttributeError(path.Root("location"), "Unknown FlexMetal Location",
-			fmt.Sprintf("Location %q does not exist. %s", name, choicesText(name, names)))
+	loc, ok := locationByName(ctx, d.data.catalog, cfg.Location.ValueString(), path.Root("location"), &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	its, err := d.data.catalog.InstanceTypes(ctx, loc.ID)
