@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Build an OpenTofu CLI from the Go module proxy and cache it.
 #
-# Usage: scripts/build-tofu.sh VERSION      (e.g. 1.10.6 or v1.10.6)
+# Usage: scripts/build-tofu.sh VERSION      (e.g. 1.12.6 or v1.12.6)
 #
 # Prints only the absolute path of the binary on stdout, so callers can write
-#   TF_ACC_TERRAFORM_PATH="$(scripts/build-tofu.sh 1.10.6)"
+#   TF_ACC_TERRAFORM_PATH="$(scripts/build-tofu.sh 1.12.6)"
 # Progress goes to stderr. A cached binary that reports the right version is
 # reused without rebuilding.
 #

@@ -26,7 +26,7 @@ die() {
 if [[ "$TF" == tofu ]] && ! command -v tofu >/dev/null 2>&1; then
 	# No OpenTofu installed: build the one the compatibility tests use (cached after the first run).
 	say "OpenTofu is not on PATH: building it from the Go module proxy (first time only, a few minutes)"
-	TF="$("$repo/scripts/build-tofu.sh" "${OPENTOFU_VERSION:-1.10.6}")" || die "could not build OpenTofu"
+	TF="$("$repo/scripts/build-tofu.sh" "${OPENTOFU_VERSION:-1.12.6}")" || die "could not build OpenTofu"
 fi
 tf="$(command -v -- "$TF")" || die "\"$TF\" not found; install Terraform >= 1.5 or OpenTofu >= 1.6, or set TF to its path"
 [[ "$tf" == /* ]] || tf="$PWD/$tf"

@@ -10,6 +10,8 @@ import (
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/tfrun"
 	fwdatasource "github.com/hashicorp/terraform-plugin-framework/datasource"
+	fwephemeral "github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
@@ -17,8 +19,9 @@ import (
 type exampleDir struct {
 	name string // path relative to examples/, e.g. "resources/flexmetal_server"
 	path string
-	// snippet is true for resource and data source examples: the docs show them without a
-	// terraform block, so they are validated together with a generated provider configuration.
+	// snippet is true for resource, data source and ephemeral resource examples: the docs show
+	// them without a terraform block, so they are validated together with a generated provider
+	// configuration.
 	snippet bool
 	// actions is true for action examples, snippets too, which Terraform before 1.14 cannot
 	// validate.
@@ -69,7 +72,7 @@ func TestExamples_formattedAndValid(t *testing.T) {
 			declares := strings.Contains(content, "required_providers")
 			switch {
 			case dir.snippet && declares:
-				t.Errorf("%s declares required_providers; resource and data source examples are snippets and must not (the docs show them under the provider's own example)", dir.name)
+				t.Errorf("%s declares required_providers; resource, data source and ephemeral resource examples are snippets and must not (the docs show them under the provider's own example)", dir.name)
 			case !dir.snippet && !declares:
 				t.Errorf("%s is a complete configuration but does not declare required_providers { flexmetal = { source = \"flexmetal/flexmetal\" } }", dir.name)
 			}
@@ -102,7 +105,7 @@ func TestExamples_coverEveryType(t *testing.T) {
 	examples := filepath.Join(examplesRepoRoot(t), "examples")
 	p := New("test")()
 
-	var resources, dataSources []string
+	var resources, dataSources, ephemeralResources []string
 	for _, newResource := range p.Resources(ctx) {
 		var resp fwresource.MetadataResponse
 		newResource().Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: TypeName}, &resp)
@@ -113,6 +116,15 @@ func TestExamples_coverEveryType(t *testing.T) {
 		newDataSource().Metadata(ctx, fwdatasource.MetadataRequest{ProviderTypeName: TypeName}, &resp)
 		dataSources = append(dataSources, resp.TypeName)
 	}
+	withEphemeral, ok := p.(fwprovider.ProviderWithEphemeralResources)
+	if !ok {
+		t.Fatalf("%T registers no ephemeral resources", p)
+	}
+	for _, newEphemeral := range withEphemeral.EphemeralResources(ctx) {
+		var resp fwephemeral.MetadataResponse
+		newEphemeral().Metadata(ctx, fwephemeral.MetadataRequest{ProviderTypeName: TypeName}, &resp)
+		ephemeralResources = append(ephemeralResources, resp.TypeName)
+	}
 
 	cases := []struct {
 		kind, dir, file string
@@ -120,6 +132,7 @@ func TestExamples_coverEveryType(t *testing.T) {
 	}{
 		{"resource", "resources", "resource.tf", resources},
 		{"data source", "data-sources", "data-source.tf", dataSources},
+		{"ephemeral resource", "ephemeral-resources", "ephemeral-resource.tf", ephemeralResources},
 	}
 	for _, c := range cases {
 		for _, typ := range c.types {
@@ -171,7 +184,7 @@ func exampleDirs(t *testing.T, examples string) []exampleDir {
 		dirs = append(dirs, exampleDir{
 			name:    rel,
 			path:    filepath.Dir(path),
-			snippet: top == "resources" || top == "data-sources" || top == "actions",
+			snippet: top == "resources" || top == "data-sources" || top == "ephemeral-resources" || top == "actions",
 			actions: top == "actions",
 		})
 		return nil

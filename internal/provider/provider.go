@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -39,9 +40,10 @@ const (
 )
 
 var (
-	_ provider.ProviderWithValidateConfig = (*flexmetalProvider)(nil)
-	_ provider.ProviderWithListResources  = (*flexmetalProvider)(nil)
-	_ provider.ProviderWithActions        = (*flexmetalProvider)(nil)
+	_ provider.ProviderWithValidateConfig     = (*flexmetalProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*flexmetalProvider)(nil)
+	_ provider.ProviderWithListResources      = (*flexmetalProvider)(nil)
+	_ provider.ProviderWithActions            = (*flexmetalProvider)(nil)
 )
 
 type flexmetalProvider struct {
@@ -173,6 +175,7 @@ func (p *flexmetalProvider) Configure(ctx context.Context, req provider.Configur
 	data := &providerData{client: client, catalog: p.catalogs.get(baseURL, apiKey, client)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
+	resp.EphemeralResourceData = data
 	resp.ListResourceData = data
 	resp.ActionData = data
 }
@@ -207,6 +210,12 @@ func logRetry(ctx context.Context, e flexmetal.RetryLog) {
 		return
 	}
 	tflog.Warn(ctx, "FlexMetal API request failed; retrying", fields)
+}
+
+func (p *flexmetalProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewServerRootPasswordEphemeralResource,
+	}
 }
 
 func (p *flexmetalProvider) Resources(context.Context) []func() resource.Resource {

@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
@@ -20,20 +22,32 @@ const creationTagPrefix = "tf-create:"
 // maxTags is the API's limit of tags per server.
 const maxTags = 60
 
-// serverModel is the flexmetal_server resource's Terraform data.
+// serverModel is the flexmetal_server resource's Terraform data. PostInstallScriptWO is
+// write-only: null in every plan and state until takeWriteOnly reads it from the configuration.
 type serverModel struct {
 	serverReportedModel
-	Name              types.String   `tfsdk:"name"`
-	Location          types.String   `tfsdk:"location"`
-	InstanceType      types.String   `tfsdk:"instance_type"`
-	OS                types.Object   `tfsdk:"os"`
-	SSHKeys           types.List     `tfsdk:"ssh_keys"`
-	PostInstallScript types.String   `tfsdk:"post_install_script"`
-	Tags              types.Set      `tfsdk:"tags"`
-	ContractID        types.String   `tfsdk:"contract_id"`
-	Overflow          types.Bool     `tfsdk:"overflow"`
-	AllowReinstall    types.Bool     `tfsdk:"allow_reinstall"`
-	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+	Name                       types.String   `tfsdk:"name"`
+	Location                   types.String   `tfsdk:"location"`
+	InstanceType               types.String   `tfsdk:"instance_type"`
+	OS                         types.Object   `tfsdk:"os"`
+	SSHKeys                    types.List     `tfsdk:"ssh_keys"`
+	PostInstallScript          types.String   `tfsdk:"post_install_script"`
+	PostInstallScriptWO        types.String   `tfsdk:"post_install_script_wo"`
+	PostInstallScriptWOVersion types.Int64    `tfsdk:"post_install_script_wo_version"`
+	Tags                       types.Set      `tfsdk:"tags"`
+	ContractID                 types.String   `tfsdk:"contract_id"`
+	Overflow                   types.Bool     `tfsdk:"overflow"`
+	AllowReinstall             types.Bool     `tfsdk:"allow_reinstall"`
+	Timeouts                   timeouts.Value `tfsdk:"timeouts"`
+}
+
+// postInstallScriptWOPath is the write-only post-install script.
+var postInstallScriptWOPath = path.Root("post_install_script_wo")
+
+// takeWriteOnly copies the write-only values of the configuration into m, a plan: Terraform
+// sends them only in the configuration of the apply that uses them, never in a plan or state.
+func (m *serverModel) takeWriteOnly(ctx context.Context, config tfsdk.Config) diag.Diagnostics {
+	return config.GetAttribute(ctx, postInstallScriptWOPath, &m.PostInstallScriptWO)
 }
 
 // serverOSModel is the nested os attribute.
@@ -97,15 +111,20 @@ func (m serverModel) toCreateRequest(ctx context.Context) (flexmetal.CreateServe
 	return req, diags
 }
 
-// toUpdateRequest maps the planned installation (name, os, ssh_keys, post_install_script) to
-// the API's reinstall body; an order carries the same. Without ssh_keys the API gets an empty
+// toUpdateRequest maps the planned installation (name, os, ssh_keys, the post-install script)
+// to the API's reinstall body; an order carries the same. The script is post_install_script_wo
+// when set (see takeWriteOnly), else post_install_script. Without ssh_keys the API gets an empty
 // list, as keyless systems (Windows, Talos) expect.
 func (m serverModel) toUpdateRequest(ctx context.Context) (flexmetal.UpdateServerRequest, diag.Diagnostics) {
 	var diags diag.Diagnostics
+	script := m.PostInstallScript
+	if !m.PostInstallScriptWO.IsNull() {
+		script = m.PostInstallScriptWO
+	}
 	req := flexmetal.UpdateServerRequest{
 		Name:              m.Name.ValueString(),
 		SSHKeys:           []string{},
-		PostInstallScript: m.PostInstallScript.ValueString(),
+		PostInstallScript: script.ValueString(),
 	}
 	if !m.SSHKeys.IsNull() && !m.SSHKeys.IsUnknown() {
 		diags.Append(m.SSHKeys.ElementsAs(ctx, &req.SSHKeys, false)...)
@@ -181,8 +200,10 @@ func (m *serverModel) applyServer(ctx context.Context, srv *flexmetal.Server) di
 	return diags
 }
 
-// nullUnknowns replaces values still unknown after an apply: state may never hold unknowns.
+// nullUnknowns replaces values still unknown after an apply, as state may never hold unknowns,
+// and drops the write-only values, which state never holds (the framework drops them too).
 func (m *serverModel) nullUnknowns() {
+	m.PostInstallScriptWO = types.StringNull()
 	if m.SSHKeys.IsUnknown() {
 		m.SSHKeys = types.ListNull(types.StringType)
 	}

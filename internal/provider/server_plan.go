@@ -59,6 +59,9 @@ var serverInputRules = []struct {
 	{path: ipxePath, effect: reinstalls, unreported: true},
 	{path: path.Root("ssh_keys"), effect: reinstalls, unreported: true},
 	{path: path.Root("post_install_script"), effect: reinstalls, unreported: true},
+	// post_install_script_wo itself is write-only: always null in plan and state, so its
+	// version stands for it.
+	{path: path.Root("post_install_script_wo_version"), effect: reinstalls, unreported: true},
 }
 
 // attributeGetter reads one attribute of a plan, state or configuration.
@@ -102,6 +105,10 @@ func (r *serverResource) ValidateConfig(ctx context.Context, req resource.Valida
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if !m.PostInstallScript.IsNull() && !m.PostInstallScriptWO.IsNull() {
+		resp.Diagnostics.AddAttributeError(postInstallScriptWOPath, "Conflicting Post-Install Scripts",
+			"post_install_script and post_install_script_wo both set the post-install script: keep one. post_install_script_wo (with post_install_script_wo_version) keeps the script out of the state and plan files; post_install_script stores it there, marked sensitive.")
 	}
 	osm, ok, d := m.os(ctx)
 	resp.Diagnostics.Append(d...)

@@ -27,9 +27,9 @@ func reinstallIncomplete(ctx context.Context, private interface {
 	return !d.HasError() && len(raw) > 0
 }
 
-// Update changes tags in place and, when name, os, ssh_keys or post_install_script changed,
-// reinstalls the server (ModifyPlan has already turned those changes into a replacement when
-// allow_reinstall is false).
+// Update changes tags in place and, when name, os, ssh_keys, post_install_script or
+// post_install_script_wo_version changed, reinstalls the server (ModifyPlan has already turned
+// those changes into a replacement when allow_reinstall is false).
 func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	plan, ok := decode[serverModel](ctx, r.data, serverTypeName, req.Plan.Get, &resp.Diagnostics)
 	if !ok {
@@ -42,6 +42,7 @@ func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest,
 	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
 	resp.Diagnostics.Append(d...)
 	_, reinstall := plannedChanges(ctx, req.Plan.GetAttribute, req.State.GetAttribute, req.Config.GetAttribute, adopting(ctx, req.Private), &resp.Diagnostics)
+	resp.Diagnostics.Append(plan.takeWriteOnly(ctx, req.Config)...)
 	install, d := plan.toUpdateRequest(ctx)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {

@@ -55,6 +55,7 @@ func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(plan.takeWriteOnly(ctx, req.Config)...)
 	order, d := plan.toCreateRequest(ctx)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {

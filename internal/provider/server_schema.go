@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -35,7 +36,7 @@ func (r *serverResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 // it rather than written out a second time.
 func serverResourceSchema(ctx context.Context) schema.Schema {
 	return schema.Schema{
-		MarkdownDescription: "A FlexMetal bare-metal server. Creating it orders the server and waits until it is `delivered`; destroying it releases the server (billing stops once it is `released`). Changing `tags` updates it in place; changing `name`, `os`, `ssh_keys` or `post_install_script` reinstalls it in place (same server and IP addresses, disks erased) unless `allow_reinstall` is `false`; changing `location`, `instance_type`, `contract_id` or `overflow` replaces it.",
+		MarkdownDescription: "A FlexMetal bare-metal server. Creating it orders the server and waits until it is `delivered`; destroying it releases the server (billing stops once it is `released`). Changing `tags` updates it in place; changing `name`, `os`, `ssh_keys`, `post_install_script` or `post_install_script_wo_version` reinstalls it in place (same server and IP addresses, disks erased) unless `allow_reinstall` is `false`; changing `location`, `instance_type`, `contract_id` or `overflow` replaces it.",
 		Attributes: withAttributes(serverReportedAttributes.resource(), map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Host name of the server, e.g. `web-1.example.com`. Changing it reinstalls the server (see `allow_reinstall`).",
@@ -107,12 +108,22 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				},
 			},
 			"post_install_script": schema.StringAttribute{
-				MarkdownDescription: "Script run once after the OS is installed (Linux only), e.g. a `#!/bin/bash` script. Sensitive; not reported back by the API. Changing it reinstalls the server (see `allow_reinstall`).",
+				MarkdownDescription: "Script run once after the OS is installed (Linux only), e.g. a `#!/bin/bash` script. Sensitive, but stored in the state and saved plans; use `post_install_script_wo` to keep it out of them. Not reported back by the API. Changing it reinstalls the server (see `allow_reinstall`).",
 				Optional:            true,
 				Sensitive:           true,
 			},
+			"post_install_script_wo": schema.StringAttribute{
+				MarkdownDescription: "Write-only alternative to `post_install_script` (the two conflict): the script is sent when the server is ordered and with every reinstall, but never stored in the state or a plan. Terraform cannot detect changes to a write-only value, so changing it does nothing by itself: bump `post_install_script_wo_version` to reinstall the server with the new script. Requires Terraform 1.11 or OpenTofu 1.11 or later. Accepts ephemeral values.",
+				Optional:            true,
+				WriteOnly:           true,
+			},
+			"post_install_script_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "Version of `post_install_script_wo`, any number you choose (stored in the state). Changing it reinstalls the server with the current `post_install_script_wo` (see `allow_reinstall`). Requires `post_install_script_wo`.",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("post_install_script_wo"))},
+			},
 			"allow_reinstall": schema.BoolAttribute{
-				MarkdownDescription: "Whether a change to `name`, `os`, `ssh_keys` or `post_install_script` reinstalls the server in place (`true`, the default: same server, same IP addresses, disks erased) or replaces it with a newly ordered one (`false`, for servers treated as immutable). Either way the plan warns before a server is reinstalled.",
+				MarkdownDescription: "Whether a change to `name`, `os`, `ssh_keys`, `post_install_script` or `post_install_script_wo_version` reinstalls the server in place (`true`, the default: same server, same IP addresses, disks erased) or replaces it with a newly ordered one (`false`, for servers treated as immutable). Either way the plan warns before a server is reinstalled.",
 				Optional:            true,
 				Computed:            true,
 				Default:             booldefault.StaticBool(true),

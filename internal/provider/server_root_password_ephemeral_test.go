@@ -1,0 +1,204 @@
+package provider
+
+import (
+	"fmt"
+	"maps"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
+)
+
+const echoAddr = "echo.password"
+
+// withEcho adds terraform-plugin-testing's echo provider, which copies its configuration (here an
+// ephemeral value) into the state of an echo resource, so a test can look at it.
+func (e *simEnv) withEcho() map[string]func() (tfprotov6.ProviderServer, error) {
+	factories := maps.Clone(e.factories)
+	factories["echo"] = echoprovider.NewProviderServer()
+	return factories
+}
+
+// rootPasswordHCL reads the root password of serverID (an HCL expression) and echoes it.
+func rootPasswordHCL(serverID string) string {
+	return fmt.Sprintf(`
+ephemeral "flexmetal_server_root_password" "test" {
+  server_id = %s
+}
+
+provider "echo" {
+  data = ephemeral.flexmetal_server_root_password.test.root_password
+}
+
+resource "echo" "password" {}
+`, serverID)
+}
+
+// addServer puts a server into the simulator without Terraform.
+func (e *simEnv) addServer(t *testing.T, name, slug string) string {
+	t.Helper()
+	s, err := e.sim.AddServer(simulator.CreateServerRequest{
+		Name: name, Location: "EU: Rotterdam", InstanceType: "bm7.std.8",
+		OS: simulator.OSRequest{Slug: slug}, SSHKey: []string{testPublicKey},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.UUID
+}
+
+// expectPassword checks the echoed password is the one the simulator generated for *id.
+func (e *simEnv) expectPassword(id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		want, ok := e.sim.RootPassword(*id)
+		if !ok {
+			return fmt.Errorf("server %s has no root password in the simulator", *id)
+		}
+		rs, ok := s.RootModule().Resources[echoAddr]
+		if !ok {
+			return fmt.Errorf("%s not in state", echoAddr)
+		}
+		if got := rs.Primary.Attributes["data"]; got != want {
+			return fmt.Errorf("root_password = %q, want the simulator's %q", got, want)
+		}
+		return nil
+	}
+}
+
+// TestAccServerRootPassword_newWindowsServer: the password of a server created in the same
+// configuration is read after its delivery, and only the echo resource holds it.
+func TestAccServerRootPassword_newWindowsServer(t *testing.T) {
+	env := newSimEnv(t, simulator.Config{})
+	var id string
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { accPreCheck(t) },
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: env.withEcho(),
+		CheckDestroy:             env.checkAllReleased,
+		Steps: []resource.TestStep{{
+			Config: env.config(`
+resource "flexmetal_server" "test" {
+  name          = "win"
+  location      = "EU: Rotterdam"
+  instance_type = "bm7.std.8"
+  os            = { slug = "windows-2025" }
+}
+`, rootPasswordHCL("flexmetal_server.test.id")),
+			Check: resource.ComposeTestCheckFunc(captureID(serverAddr, &id), env.expectPassword(&id), func(s *terraform.State) error {
+				pw, _ := env.sim.RootPassword(id)
+				for k, v := range s.RootModule().Resources[serverAddr].Primary.Attributes {
+					if strings.Contains(v, pw) {
+						return fmt.Errorf("%s.%s holds the root password", serverAddr, k)
+					}
+				}
+				return nil
+			}),
+		}},
+	})
+}
+
+// TestAccServerRootPassword_expiresAfter24Hours drives the simulator's clock past the API's
+// 24-hour window: the error says so and what to do.
+func TestAccServerRootPassword_expiresAfter24Hours(t *testing.T) {
+	clock := simulator.NewManualClock(time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC))
+	env := newSimEnv(t, simulator.Config{Clock: clock, StepDuration: -1, ReleaseDuration: -1})
+	id := env.addServer(t, "win-old", simulator.OSWindows2025)
+	cfg := env.config(rootPasswordHCL(fmt.Sprintf("%q", id)))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { accPreCheck(t) },
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: env.withEcho(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { clock.Advance(simulator.RootPasswordWindow - time.Minute) },
+				Config:    cfg,
+				Check:     env.expectPassword(&id),
+			},
+			{
+				PreConfig:   func() { clock.Advance(time.Minute) },
+				Config:      cfg,
+				ExpectError: errorPattern(`(?s)Root Password No Longer Available.*server ` + id + ` \(win-old\), which was delivered at 2026-05-01T08:00:00Z.*only within the first 24 hours.*Reset the password in the i3D.net console, or reinstall the server`),
+			},
+			{
+				// Without the ephemeral resource, so that the final destroy can configure echo.
+				Config: env.config(),
+			},
+		},
+	})
+}
+
+// TestAccServerRootPassword_errorsNameTheServer: a Linux server, a server not delivered yet, a
+// server that does not exist and an id that is not a UUID each fail the plan with what to do.
+func TestAccServerRootPassword_errorsNameTheServer(t *testing.T) {
+	env := newSimEnv(t, simulator.Config{})
+	linux := env.addServer(t, "web-linux", "ubuntu-2404-lts")
+	stuck := env.addServer(t, "win-stuck", simulator.OSWindows2025)
+	const missing = "0192aaaa-0000-7000-8000-000000000000"
+	cases := []struct {
+		serverID, want string
+	}{
+		{linux, `(?s)Not a Windows Server.*server ` + linux + ` \(web-linux\): it runs .* \(ubuntu-2404-lts\), and only Windows servers get a password`},
+		{stuck, `(?s)Server Not Delivered.*server ` + stuck + ` \(win-stuck\) yet: its status is "provisioning".*server_id = flexmetal_server.NAME.id`},
+		{missing, `(?s)Server Not Found.*No FlexMetal server ` + missing + ` exists: check server_id`},
+		{"win-1", `(?s)Invalid Attribute Value Match.*server_id must be a server UUID`},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      env.config(rootPasswordHCL(fmt.Sprintf("%q", c.serverID))),
+			PlanOnly:    true,
+			ExpectError: errorPattern(c.want),
+		})
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { accPreCheck(t) },
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: env.withEcho(),
+		Steps:                    steps,
+	})
+}
+
+func TestRootPasswordUnavailable(t *testing.T) {
+	delivered := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+	windows := &flexmetal.OperatingSystem{Name: "Windows Server 2025", Slug: "windows-2025", OSGroup: osGroupWindows}
+	linux := &flexmetal.OperatingSystem{Name: "Ubuntu 24.04 LTS", Slug: "ubuntu-2404-lts", OSGroup: 2}
+	cases := []struct {
+		name    string
+		srv     flexmetal.Server
+		os      *flexmetal.OperatingSystem
+		summary string
+		detail  []string
+	}{
+		{"linux", flexmetal.Server{UUID: "u1", Name: "web", Status: "delivered", OSSlug: "ubuntu-2404-lts"}, linux,
+			"Not a Windows Server", []string{"server u1 (web)", "runs Ubuntu 24.04 LTS (ubuntu-2404-lts)", "ssh_keys"}},
+		{"linux not delivered", flexmetal.Server{UUID: "u1", Name: "web", Status: "provisioning"}, linux,
+			"Not a Windows Server", nil},
+		{"windows provisioning", flexmetal.Server{UUID: "u2", Name: "win", Status: "provisioning"}, windows,
+			"Server Not Delivered", []string{`status is "provisioning"`, "waits for nothing"}},
+		{"windows past the window", flexmetal.Server{UUID: "u3", Name: "win", Status: "delivered", DeliveredAt: &delivered}, windows,
+			"Root Password No Longer Available", []string{"which was delivered at 2026-05-01T08:00:00Z", "first 24 hours", "i3D.net console", "reinstall the server"}},
+		{"unknown os", flexmetal.Server{UUID: "u4", Name: "x", Status: "delivered", OSSlug: "custom"}, nil,
+			"Root Password No Longer Available", []string{`runs "custom" (the catalog could not tell whether that is Windows)`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			summary, detail := rootPasswordUnavailable(&c.srv, c.os)
+			if summary != c.summary {
+				t.Errorf("summary %q, want %q", summary, c.summary)
+			}
+			for _, want := range c.detail {
+				if !strings.Contains(detail, want) {
+					t.Errorf("detail %q lacks %q", detail, want)
+				}
+			}
+		})
+	}
+}
