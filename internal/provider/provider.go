@@ -76,6 +76,9 @@ type providerModel struct {
 type providerData struct {
 	client  *flexmetal.Client
 	catalog *catalog
+	// quota tallies the servers this plan orders, for the over-quota warning. Terraform
+	// configures the provider once per command, so it covers one plan.
+	quota *quotaPlanner
 }
 
 func (p *flexmetalProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -172,7 +175,7 @@ func (p *flexmetalProvider) Configure(ctx context.Context, req provider.Configur
 		resp.Diagnostics.AddError("Unable to Create FlexMetal Client", err.Error())
 		return
 	}
-	data := &providerData{client: client, catalog: p.catalogs.get(baseURL, apiKey, client)}
+	data := &providerData{client: client, catalog: p.catalogs.get(baseURL, apiKey, client), quota: newQuotaPlanner(client.Account.Quotas)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data

@@ -3,11 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
-	"weak"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -64,7 +62,7 @@ func (r *serverResource) warnOverQuota(ctx context.Context, req resource.ModifyP
 		order.contract = plan.ContractID.ValueString()
 	}
 	pair := quotaPair{location: plan.Location.ValueString(), instanceType: plan.InstanceType.ValueString()}
-	if over := quotaPlannerFor(r.data).order(ctx, pair, order); over != nil {
+	if over := r.data.quota.order(ctx, pair, order); over != nil {
 		resp.Diagnostics.AddAttributeWarning(path.Root("instance_type"), overQuotaSummary, over.message())
 	}
 }
@@ -104,34 +102,6 @@ type quotaPlanner struct {
 
 func newQuotaPlanner(fetch func(context.Context) ([]flexmetal.Quota, error)) *quotaPlanner {
 	return &quotaPlanner{fetch: fetch, orders: map[quotaPair][]quotaOrder{}, warned: map[quotaPair]bool{}}
-}
-
-// quotaPlanners holds the planner of each providerData, that is of each Configure. In a real run
-// Terraform starts the provider for each command and configures it once, so the tally covers one
-// plan; a provider served to several commands (terraform-plugin-testing, a debugger) is
-// configured again for each, and gets a fresh tally and a fresh quota each time. An entry goes
-// when its providerData is collected.
-var quotaPlanners = struct {
-	mu sync.Mutex
-	m  map[weak.Pointer[providerData]]*quotaPlanner
-}{m: map[weak.Pointer[providerData]]*quotaPlanner{}}
-
-func quotaPlannerFor(data *providerData) *quotaPlanner {
-	key := weak.Make(data)
-	quotaPlanners.mu.Lock()
-	defer quotaPlanners.mu.Unlock()
-	if p, ok := quotaPlanners.m[key]; ok {
-		return p
-	}
-	// The planner must not refer to data, or data would never be collected.
-	p := newQuotaPlanner(data.client.Account.Quotas)
-	quotaPlanners.m[key] = p
-	runtime.AddCleanup(data, func(key weak.Pointer[providerData]) {
-		quotaPlanners.mu.Lock()
-		defer quotaPlanners.mu.Unlock()
-		delete(quotaPlanners.m, key)
-	}, key)
-	return p
 }
 
 // overQuotaSummary is the summary of the warning on a plan that orders more than the quota allows.

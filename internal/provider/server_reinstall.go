@@ -157,6 +157,14 @@ func reinstallServer(ctx context.Context, servers *flexmetal.ServersService, id 
 	return srv, true, err
 }
 
+// failedReinstallMessage quotes the API's message about a failed reinstall.
+func failedReinstallMessage(failed *flexmetal.ReinstallFailedError) string {
+	if failed.Server == nil || failed.Server.StatusMessage == "" {
+		return "no message"
+	}
+	return fmt.Sprintf("%q", failed.Server.StatusMessage)
+}
+
 // addReinstallError explains a reinstall that did not complete, and what the next plan does.
 func addReinstallError(ctx context.Context, diags *diag.Diagnostics, s typedSchema, state *serverModel, timeout time.Duration, err error) {
 	server := fmt.Sprintf("server %s (%s)", state.ID.ValueString(), state.Name.ValueString())
@@ -166,10 +174,7 @@ func addReinstallError(ctx context.Context, diags *diag.Diagnostics, s typedSche
 	var ambiguous *flexmetal.AmbiguousReinstallError
 	switch {
 	case errors.As(err, &failed):
-		msg := "no message"
-		if failed.Server != nil && failed.Server.StatusMessage != "" {
-			msg = fmt.Sprintf("%q", failed.Server.StatusMessage)
-		}
+		msg := failedReinstallMessage(failed)
 		diags.AddError("Server Reinstall Failed", fmt.Sprintf("The reinstall of %s failed; the API's message: %s.\n\n%s", server, msg, next))
 	case errors.As(err, &wait) && errors.Is(err, context.DeadlineExceeded):
 		diags.AddError("Server Reinstall Did Not Complete", fmt.Sprintf("The update timeout of %s ran out while %s was being reinstalled (last status %q); the reinstall goes on without Terraform.\n\n%s The next apply waits for a reinstall still running before sending another. If reinstalls take longer, raise timeouts.update.", timeout, server, wait.LastStatus(), next))

@@ -206,10 +206,7 @@ func addReinstallActionError(ctx context.Context, diags *diag.Diagnostics, s typ
 	var ambiguous *flexmetal.AmbiguousReinstallError
 	switch {
 	case errors.As(err, &failed):
-		msg := "no message"
-		if failed.Server != nil && failed.Server.StatusMessage != "" {
-			msg = fmt.Sprintf("%q", failed.Server.StatusMessage)
-		}
+		msg := failedReinstallMessage(failed)
 		diags.AddError("Server Reinstall Failed", fmt.Sprintf("The reinstall of %s failed; the API's message: %s. A flexmetal_server resource managing it plans a replacement if its status stays \"failed\".", server, msg))
 	case errors.As(err, &wait) && errors.Is(err, context.DeadlineExceeded):
 		diags.AddError("Server Reinstall Did Not Complete", fmt.Sprintf("The timeout of %s ran out while %s was being reinstalled (last status %q); the reinstall goes on without Terraform. If reinstalls take longer, raise the action's timeout. %s", timeout, server, wait.LastStatus(), again))
