@@ -114,24 +114,20 @@ func run(o options) error {
 	ctx := context.Background()
 
 	var rows []row
-	for _, n := range o.creates {
-		for _, mode := range []string{"coalesced", "baseline"} {
-			fmt.Fprintf(os.Stderr, "bench: create %d servers (%s)\n", n, mode)
-			r, err := benchCreate(ctx, o, tf, providerDir, filepath.Join(work, fmt.Sprintf("create-%d-%s", n, mode)), n, mode)
-			if err != nil {
-				return err
+	for _, scenario := range []struct {
+		name  string
+		sizes []int
+		bench func(context.Context, options, string, string, string, int, string) (row, error)
+	}{{"create", o.creates, benchCreate}, {"reinstall", o.reinstalls, benchReinstall}} {
+		for _, n := range scenario.sizes {
+			for _, mode := range []string{"coalesced", "baseline"} {
+				fmt.Fprintf(os.Stderr, "bench: %s %d servers (%s)\n", scenario.name, n, mode)
+				r, err := scenario.bench(ctx, o, tf, providerDir, filepath.Join(work, fmt.Sprintf("%s-%d-%s", scenario.name, n, mode)), n, mode)
+				if err != nil {
+					return err
+				}
+				rows = append(rows, r)
 			}
-			rows = append(rows, r)
-		}
-	}
-	for _, n := range o.reinstalls {
-		for _, mode := range []string{"coalesced", "baseline"} {
-			fmt.Fprintf(os.Stderr, "bench: reinstall %d servers (%s)\n", n, mode)
-			r, err := benchReinstall(ctx, o, tf, providerDir, filepath.Join(work, fmt.Sprintf("reinstall-%d-%s", n, mode)), n, mode)
-			if err != nil {
-				return err
-			}
-			rows = append(rows, r)
 		}
 	}
 	for _, n := range o.refreshes {
