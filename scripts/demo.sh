@@ -22,6 +22,8 @@ die() {
 	printf 'demo: %s\n' "$*" >&2
 	exit 1
 }
+# shellcheck source-path=SCRIPTDIR source=lib/sandbox.sh
+source "$repo/scripts/lib/sandbox.sh"
 
 if [[ "$TF" == tofu ]] && ! command -v tofu >/dev/null 2>&1; then
 	# No OpenTofu installed: build the one the compatibility tests use (cached after the first run).
@@ -35,10 +37,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/flexmetal-demo.XXXXXX")"
 sim_pid=""
 cleanup() {
 	local rc=$?
-	if [[ -n "$sim_pid" ]] && kill -0 "$sim_pid" 2>/dev/null; then
-		kill "$sim_pid" 2>/dev/null || true
-		wait "$sim_pid" 2>/dev/null || true
-	fi
+	stop_simulator "$sim_pid"
 	rm -rf "$work"
 	if ((rc != 0)); then
 		printf '\ndemo: failed (exit %d); the simulator is stopped and %s removed\n' "$rc" "$work" >&2
@@ -49,25 +48,12 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# OpenTofu resolves "flexmetal/flexmetal" on its own registry, so the override must name that
-# host. Ask the CLI which it is, with an empty configuration so that a TF_CLI_CONFIG_FILE
-# pointing at a missing file cannot add a warning to the output.
-: >"$work/empty.tfrc"
-version="$(TF_CLI_CONFIG_FILE="$work/empty.tfrc" "$tf" version)"
-version="${version%%$'\n'*}"
-case "$version" in
-OpenTofu*) host="registry.opentofu.org" cli="tofu" ;;
-Terraform*) host="registry.terraform.io" cli="terraform" ;;
-*) die "$tf does not look like Terraform or OpenTofu (\"$TF version\" printed \"$version\")" ;;
-esac
+identify_cli "$tf" "$work"
+version="$cli_version" host="$cli_host" cli="$cli_name"
 
 say "Building the provider and the simulator (using $version)"
 start=$SECONDS
-(
-	cd "$repo"
-	"$GO" build -o "$work/bin/terraform-provider-flexmetal" .
-	"$GO" build -o "$work/bin/flexmetal-simulator" ./cmd/flexmetal-simulator
-)
+build_binaries "$repo" "$GO" "$work/bin"
 
 say "Starting the FlexMetal simulator (each delivery step takes 1s)"
 "$work/bin/flexmetal-simulator" -listen 127.0.0.1:0 -url-file "$work/url" -quiet -step 1s -release 1s \

@@ -29,6 +29,8 @@ die() {
 	printf 'test-modules: %s\n' "$*" >&2
 	exit 1
 }
+# shellcheck source-path=SCRIPTDIR source=lib/sandbox.sh
+source "$repo/scripts/lib/sandbox.sh"
 
 tf="$(command -v -- "$TF")" || die "\"$TF\" not found; install Terraform >= 1.7, or set TF to its path"
 [[ "$tf" == /* ]] || tf="$PWD/$tf"
@@ -37,10 +39,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/flexmetal-test-modules.XXXXXX")"
 sim_pid=""
 cleanup() {
 	local rc=$?
-	if [[ -n "$sim_pid" ]] && kill -0 "$sim_pid" 2>/dev/null; then
-		kill "$sim_pid" 2>/dev/null || true
-		wait "$sim_pid" 2>/dev/null || true
-	fi
+	stop_simulator "$sim_pid"
 	rm -rf "$work"
 	exit "$rc"
 }
@@ -48,17 +47,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# The dev_overrides key must name the registry host that "flexmetal/flexmetal" resolves to. Ask
-# with an empty CLI configuration, so that a TF_CLI_CONFIG_FILE pointing at a missing file cannot
-# add a warning to the output.
-: >"$work/empty.tfrc"
-version="$(TF_CLI_CONFIG_FILE="$work/empty.tfrc" "$tf" version)"
-version="${version%%$'\n'*}"
-case "$version" in
-OpenTofu*) host="registry.opentofu.org" ;;
-Terraform*) host="registry.terraform.io" ;;
-*) die "$tf does not look like Terraform or OpenTofu (\"$TF version\" printed \"$version\")" ;;
-esac
+identify_cli "$tf" "$work"
+version="$cli_version" host="$cli_host"
 
 modules=()
 for dir in "$repo"/examples/modules/*/; do
@@ -67,11 +57,7 @@ done
 ((${#modules[@]} > 0)) || die "no module under examples/modules has tests/*.tftest.hcl"
 
 say "Building the provider and the simulator (tests run with $version)"
-(
-	cd "$repo"
-	"$GO" build -o "$work/bin/terraform-provider-flexmetal" .
-	"$GO" build -o "$work/bin/flexmetal-simulator" ./cmd/flexmetal-simulator
-)
+build_binaries "$repo" "$GO" "$work/bin"
 
 cat >"$work/terraformrc" <<EOF
 provider_installation {
