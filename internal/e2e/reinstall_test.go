@@ -28,30 +28,40 @@ resource "flexmetal_server" "web" {
 `, name, slug, simulator.ExamplePublicKeyEd25519, extra)
 }
 
-// TestReinstall_planWarnsPerServer: "update in-place" alone reads harmless, so the plan warns,
-// per server and naming it, that it will be reinstalled and what changed.
-func TestReinstall_planWarnsPerServer(t *testing.T) {
+// deliveredFleet applies reinstallConfig's two servers against a fast simulator made from cfg,
+// and destroys them when the test ends.
+func deliveredFleet(t *testing.T, cfg simulator.Config) (context.Context, *simulator.Simulator, string, *tfrun.Workspace) {
+	t.Helper()
 	tf, providerDir := setup(t)
-	sim := simulator.New(simulator.Config{StepDuration: 10 * time.Millisecond, ReleaseDuration: 10 * time.Millisecond})
+	cfg.StepDuration, cfg.ReleaseDuration = 10*time.Millisecond, 10*time.Millisecond
+	sim := simulator.New(cfg)
 	url, stop := sim.Start()
-	defer stop()
+	t.Cleanup(stop)
 	ws, err := tfrun.NewWorkspace(tf, t.TempDir(), providerDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
+	t.Cleanup(cancel)
 	if err := ws.WriteConfig(reinstallConfig(url, "web", "ubuntu-2404-lts", "")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ws.Run(ctx, "apply", "-auto-approve"); err != nil {
 		t.Fatal(err)
 	}
-	defer func() {
+	// Registered last, so it runs first: destroy while the simulator still serves.
+	t.Cleanup(func() {
 		if _, err := ws.Run(ctx, "destroy", "-auto-approve"); err != nil {
 			t.Error(err)
 		}
-	}()
+	})
+	return ctx, sim, url, ws
+}
+
+// TestReinstall_planWarnsPerServer: "update in-place" alone reads harmless, so the plan warns,
+// per server and naming it, that it will be reinstalled and what changed.
+func TestReinstall_planWarnsPerServer(t *testing.T) {
+	ctx, sim, url, ws := deliveredFleet(t, simulator.Config{})
 
 	if err := ws.WriteConfig(reinstallConfig(url, "web", "debian-12", "")); err != nil {
 		t.Fatal(err)
@@ -113,27 +123,7 @@ func TestReinstall_planWarnsPerServer(t *testing.T) {
 // TestReinstall_interruptKeepsServerAndPreviousValues: SIGINT while a reinstall runs leaves the
 // server in the state, untainted, with its previous values, so the next plan shows the change.
 func TestReinstall_interruptKeepsServerAndPreviousValues(t *testing.T) {
-	tf, providerDir := setup(t)
-	sim := simulator.New(simulator.Config{StepDuration: 10 * time.Millisecond, ReleaseDuration: 10 * time.Millisecond, StuckNamePattern: regexp.MustCompile(`^slow-`)})
-	url, stop := sim.Start()
-	defer stop()
-	ws, err := tfrun.NewWorkspace(tf, t.TempDir(), providerDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	if err := ws.WriteConfig(reinstallConfig(url, "web", "ubuntu-2404-lts", "")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ws.Run(ctx, "apply", "-auto-approve"); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if _, err := ws.Run(ctx, "destroy", "-auto-approve"); err != nil {
-			t.Error(err)
-		}
-	}()
+	ctx, sim, url, ws := deliveredFleet(t, simulator.Config{StuckNamePattern: regexp.MustCompile(`^slow-`)})
 	before := stateIDs(ctx, t, ws)
 
 	if err := ws.WriteConfig(reinstallConfig(url, "slow", "debian-12", "")); err != nil {
