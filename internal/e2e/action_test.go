@@ -59,7 +59,11 @@ action "flexmetal_server_reinstall" "other" {
 func TestAction_reinstallInvoke(t *testing.T) {
 	tf, providerDir := setup(t)
 	requireQueryTerraform(t, tf)
-	sim := simulator.New(simulator.Config{StepDuration: 10 * time.Millisecond, ReleaseDuration: 10 * time.Millisecond, ReinstallStepDuration: 100 * time.Millisecond})
+	// The simulator's time moves 10 ms per request it receives, not with the wall clock: a
+	// reinstall step lasts ten requests, so the action's polls see "provisioning" however busy
+	// the machine is.
+	clock := simulator.NewRequestClock(time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC), 10*time.Millisecond)
+	sim := simulator.New(simulator.Config{Clock: clock, StepDuration: 10 * time.Millisecond, ReleaseDuration: 10 * time.Millisecond, ReinstallStepDuration: 100 * time.Millisecond})
 	url, stop := sim.Start()
 	defer stop()
 	ws, err := tfrun.NewWorkspace(tf, t.TempDir(), providerDir)
@@ -68,7 +72,7 @@ func TestAction_reinstallInvoke(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	seeded := seedServers(ctx, t, sim,
+	seeded := seedServers(t, sim, func() { clock.Advance(time.Minute) },
 		simulator.CreateServerRequest{Name: "legacy-1", Location: simulator.LocationMontreuil},
 		// The simulator fails reinstalls that send this name.
 		simulator.CreateServerRequest{Name: "fail-reinstall-1", Location: simulator.LocationMontreuil})

@@ -15,8 +15,10 @@ import (
 // and a release are, status by status, and that the API key never reaches the log.
 func TestProgress_statusTransitionsLoggedAtInfo(t *testing.T) {
 	tf, providerDir := setup(t)
-	// Each status lasts ten polls, so none is skipped even on a busy machine.
-	sim := simulator.New(simulator.Config{StepDuration: 200 * time.Millisecond, ReleaseDuration: 200 * time.Millisecond})
+	// The simulator's time moves one second per request it receives: each status lasts two
+	// polls, whatever the wall clock does, so none is skipped on a busy machine.
+	clock := simulator.NewRequestClock(time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC), time.Second)
+	sim := simulator.New(simulator.Config{Clock: clock, StepDuration: 2 * time.Second, ReleaseDuration: 2 * time.Second})
 	url, stop := sim.Start()
 	defer stop()
 	ws, err := tfrun.NewWorkspace(tf, t.TempDir(), providerDir, "TF_LOG=INFO", "FLEXMETAL_API_KEY="+simulator.DefaultAPIKey)

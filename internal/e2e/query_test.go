@@ -27,9 +27,11 @@ func requireQueryTerraform(t *testing.T, tf string) {
 	}
 }
 
-// seedServers adds servers to the simulator as if they were ordered in the console, and waits
-// until they are delivered.
-func seedServers(ctx context.Context, t *testing.T, sim *simulator.Simulator, reqs ...simulator.CreateServerRequest) []simulator.ServerSnapshot {
+// seedServers adds servers to the simulator as if they were ordered in the console, and checks
+// that they are delivered. Terraform reads them an unknown time later, so the simulator must not
+// deliver on the wall clock: it delivers at once (StepDuration < 0) or runs on a clock the test
+// moves (advance, which runs after the servers are added; nil for none).
+func seedServers(t *testing.T, sim *simulator.Simulator, advance func(), reqs ...simulator.CreateServerRequest) []simulator.ServerSnapshot {
 	t.Helper()
 	var out []simulator.ServerSnapshot
 	for _, req := range reqs {
@@ -48,17 +50,15 @@ func seedServers(ctx context.Context, t *testing.T, sim *simulator.Simulator, re
 		}
 		out = append(out, s)
 	}
-	for _, s := range out {
-		for {
-			if got, _ := sim.Server(s.UUID); got.Status == simulator.StatusDelivered {
-				break
-			}
-			select {
-			case <-ctx.Done():
-				t.Fatalf("server %s was never delivered", s.Name)
-			case <-time.After(10 * time.Millisecond):
-			}
+	if advance != nil {
+		advance()
+	}
+	for i, s := range out {
+		got, _ := sim.Server(s.UUID)
+		if got.Status != simulator.StatusDelivered {
+			t.Fatalf("seeded server %s is %q, want delivered: seed on a clock that does not depend on the machine's speed", s.Name, got.Status)
 		}
+		out[i] = got
 	}
 	return out
 }
@@ -70,7 +70,8 @@ func seedServers(ctx context.Context, t *testing.T, sim *simulator.Simulator, re
 func TestQuery_generatedConfigAdoptsWithoutWrites(t *testing.T) {
 	tf, providerDir := setup(t)
 	requireQueryTerraform(t, tf)
-	sim := simulator.New(simulator.Config{StepDuration: 10 * time.Millisecond, ReleaseDuration: 10 * time.Millisecond})
+	// Seeded servers are delivered, and the released one released, at once.
+	sim := simulator.New(simulator.Config{StepDuration: -1, ReleaseDuration: -1})
 	url, stop := sim.Start()
 	defer stop()
 	ws, err := tfrun.NewWorkspace(tf, t.TempDir(), providerDir)
@@ -84,7 +85,7 @@ func TestQuery_generatedConfigAdoptsWithoutWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seeded := seedServers(ctx, t, sim,
+	seeded := seedServers(t, sim, nil,
 		simulator.CreateServerRequest{Name: "web-1", Location: simulator.LocationRotterdam, Tags: []string{"role:web", "env:prod"}},
 		simulator.CreateServerRequest{Name: "web-2", Location: simulator.LocationMontreuil, Tags: []string{"role:web"}},
 		simulator.CreateServerRequest{Name: "web-3", Location: simulator.LocationRotterdam, Tags: []string{"role:web"},

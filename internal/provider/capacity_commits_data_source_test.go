@@ -17,7 +17,7 @@ func capacityCommitsHCL(label, attrs string) string {
 }
 
 func TestAccCapacityCommits_sumsContractsPerLocationAndInstanceType(t *testing.T) {
-	env := newSimEnv(t, simulator.Config{CapacityCommits: []simulator.CapacityCommit{
+	env := newSimEnv(t, simulator.Config{StepDuration: -1, CapacityCommits: []simulator.CapacityCommit{
 		{ContractID: "C-1", Location: simulator.LocationRotterdam, InstanceType: simulator.InstanceTypeBM7Std8, Capacity: 2},
 		{ContractID: "C-2", Location: simulator.LocationRotterdam, InstanceType: simulator.InstanceTypeBM7Std8, Capacity: 1},
 		{ContractID: "C-3", Location: simulator.LocationMontreuil, InstanceType: simulator.InstanceTypeBM8Std32, Capacity: 3},

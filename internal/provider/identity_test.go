@@ -52,14 +52,8 @@ import {
 // block naming its identity: no API write, no replacement, the identity in state, and an empty
 // plan afterwards.
 func TestAccServer_importByIdentity(t *testing.T) {
-	env := newSimEnv(t, simulator.Config{})
-	existing, err := env.sim.AddServer(simulator.CreateServerRequest{
-		Name: "legacy", Location: "EU: Rotterdam", InstanceType: "bm7.std.8",
-		OS: simulator.OSRequest{Slug: "ubuntu-2404-lts"}, SSHKey: []string{testPublicKey}, Tags: []string{"imported"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := newSimEnv(t, simulator.Config{StepDuration: -1})
+	existing := env.addServer(t, simulator.CreateServerRequest{Name: "legacy", Tags: []string{"imported"}})
 	cfg := env.config(identityImportHCL(serverAddr, existing.UUID), serverHCL{Name: "legacy", Extra: `  tags = ["imported"]`}.render())
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { accPreCheck(t) },

@@ -42,6 +42,8 @@ type simEnv struct {
 	sim       *simulator.Simulator
 	url       string
 	factories map[string]func() (tfprotov6.ProviderServer, error)
+	// cfg is the simulator's configuration after newSimEnv's test defaults.
+	cfg simulator.Config
 }
 
 // testStep and testPoll keep acceptance tests quick: the simulator moves a server one status
@@ -72,7 +74,38 @@ func newSimEnv(t *testing.T, cfg simulator.Config) *simEnv {
 	factories := map[string]func() (tfprotov6.ProviderServer, error){
 		TypeName: providerserver.NewProtocol6WithError(&flexmetalProvider{version: "test", clientOptions: opts, catalogs: catalogs}),
 	}
-	return &simEnv{sim: sim, url: url, factories: factories}
+	return &simEnv{sim: sim, url: url, factories: factories, cfg: cfg}
+}
+
+// addServer orders a server in the simulator without HTTP, as if from the console: Rotterdam,
+// bm7.std.8, Ubuntu 24.04 and the test key unless req says otherwise.
+//
+// Terraform reads it an unknown number of milliseconds later, so its status must not depend on
+// the wall clock: the test fails unless delivery is immediate (StepDuration < 0, the server is
+// delivered, failed or stuck at once) or the clock is a ManualClock that the test advances.
+func (e *simEnv) addServer(t *testing.T, req simulator.CreateServerRequest) simulator.ServerSnapshot {
+	t.Helper()
+	if _, manual := e.cfg.Clock.(*simulator.ManualClock); !manual && e.cfg.StepDuration >= 0 {
+		t.Fatalf("addServer on the wall clock with StepDuration %s: the server's status would depend on how fast this machine is. "+
+			"Use simulator.Config{StepDuration: -1} (delivered at once) or a ManualClock.", e.cfg.StepDuration)
+	}
+	if req.Location == "" {
+		req.Location = simulator.LocationRotterdam
+	}
+	if req.InstanceType == "" {
+		req.InstanceType = simulator.InstanceTypeBM7Std8
+	}
+	if req.OS.Slug == "" {
+		req.OS.Slug = simulator.OSUbuntu2404
+	}
+	if req.SSHKey == nil {
+		req.SSHKey = []string{testPublicKey}
+	}
+	s, err := e.sim.AddServer(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // providerConfig is the provider block for this simulator.

@@ -15,9 +15,11 @@ import (
 const testContract = "CONTRACT-1"
 
 // accountSimConfig gives Rotterdam's bm7.std.8 an on-demand quota of 2 and one committed server
-// under testContract.
+// under testContract. Delivery is immediate, so that servers seeded out of band are in the same
+// status on any machine.
 func accountSimConfig() simulator.Config {
 	return simulator.Config{
+		StepDuration:    -1,
 		OnDemandQuota:   map[simulator.QuotaKey]int{{Location: simulator.LocationRotterdam, InstanceType: simulator.InstanceTypeBM7Std8}: 2},
 		CapacityCommits: []simulator.CapacityCommit{{ContractID: testContract, Location: simulator.LocationRotterdam, InstanceType: simulator.InstanceTypeBM7Std8, Capacity: 1}},
 	}
@@ -28,13 +30,7 @@ func accountSimConfig() simulator.Config {
 func seedCommittedAndOnDemand(t *testing.T, env *simEnv) {
 	t.Helper()
 	seedServer(t, env, "committed")
-	_, err := env.sim.AddServer(simulator.CreateServerRequest{
-		Name: "on-demand", Location: simulator.LocationRotterdam, InstanceType: simulator.InstanceTypeBM7Std8,
-		OS: simulator.OSRequest{Slug: simulator.OSUbuntu2404}, SSHKey: []string{simulator.ExamplePublicKeyEd25519}, Overflow: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	env.addServer(t, simulator.CreateServerRequest{Name: "on-demand", SSHKey: []string{simulator.ExamplePublicKeyEd25519}, Overflow: true})
 }
 
 // quotaLineCount is how many quota lines the simulator reports for the filters ("" for none):

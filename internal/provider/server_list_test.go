@@ -144,14 +144,7 @@ var queryTerraform = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfver
 // seedServer adds a server to the simulator as if ordered outside Terraform.
 func (e *simEnv) seedServer(t *testing.T, name, location string, tags ...string) simulator.ServerSnapshot {
 	t.Helper()
-	s, err := e.sim.AddServer(simulator.CreateServerRequest{
-		Name: name, Location: location, InstanceType: "bm7.std.8",
-		OS: simulator.OSRequest{Slug: "ubuntu-2404-lts"}, SSHKey: []string{testPublicKey}, Tags: tags,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return e.addServer(t, simulator.CreateServerRequest{Name: name, Location: location, Tags: tags})
 }
 
 // serverListHCL is a list "flexmetal_server" block; config is the body of its config block.

@@ -459,15 +459,12 @@ func TestAccServer_lostCreateAnswerDoesNotDuplicate(t *testing.T) {
 }
 
 func TestAccServer_importAdoptsUnreportedValuesWithoutReplacing(t *testing.T) {
-	env := newSimEnv(t, simulator.Config{})
-	existing, err := env.sim.AddServer(simulator.CreateServerRequest{
-		Name: "legacy", Location: "EU: Rotterdam", InstanceType: "bm7.std.8",
-		OS:     simulator.OSRequest{Slug: "ubuntu-2404-lts", Partitions: []simulator.Partition{{Target: "/", Filesystem: "ext4", Size: -1}}},
-		SSHKey: []string{testPublicKey}, PostInstallScript: "echo legacy", Tags: []string{"imported"},
+	env := newSimEnv(t, simulator.Config{StepDuration: -1})
+	existing := env.addServer(t, simulator.CreateServerRequest{
+		Name:              "legacy",
+		OS:                simulator.OSRequest{Slug: "ubuntu-2404-lts", Partitions: []simulator.Partition{{Target: "/", Filesystem: "ext4", Size: -1}}},
+		PostInstallScript: "echo legacy", Tags: []string{"imported"},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	cfg := env.config(fmt.Sprintf(`
 import {
   to = flexmetal_server.test

@@ -42,17 +42,10 @@ resource "echo" "password" {}
 `, serverID)
 }
 
-// addServer puts a server into the simulator without Terraform.
-func (e *simEnv) addServer(t *testing.T, name, slug string) string {
+// addServerRunning puts a server running the slug into the simulator without Terraform.
+func (e *simEnv) addServerRunning(t *testing.T, name, slug string) string {
 	t.Helper()
-	s, err := e.sim.AddServer(simulator.CreateServerRequest{
-		Name: name, Location: "EU: Rotterdam", InstanceType: "bm7.std.8",
-		OS: simulator.OSRequest{Slug: slug}, SSHKey: []string{testPublicKey},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s.UUID
+	return e.addServer(t, simulator.CreateServerRequest{Name: name, OS: simulator.OSRequest{Slug: slug}}).UUID
 }
 
 // expectPassword checks the echoed password is the one the simulator generated for *id.
@@ -110,7 +103,7 @@ resource "flexmetal_server" "test" {
 func TestAccServerRootPassword_expiresAfter24Hours(t *testing.T) {
 	clock := simulator.NewManualClock(time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC))
 	env := newSimEnv(t, simulator.Config{Clock: clock, StepDuration: -1, ReleaseDuration: -1})
-	id := env.addServer(t, "win-old", simulator.OSWindows2025)
+	id := env.addServerRunning(t, "win-old", simulator.OSWindows2025)
 	cfg := env.config(rootPasswordHCL(fmt.Sprintf("%q", id)))
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { accPreCheck(t) },
@@ -138,9 +131,10 @@ func TestAccServerRootPassword_expiresAfter24Hours(t *testing.T) {
 // TestAccServerRootPassword_errorsNameTheServer: a Linux server, a server not delivered yet, a
 // server that does not exist and an id that is not a UUID each fail the plan with what to do.
 func TestAccServerRootPassword_errorsNameTheServer(t *testing.T) {
-	env := newSimEnv(t, simulator.Config{})
-	linux := env.addServer(t, "web-linux", "ubuntu-2404-lts")
-	stuck := env.addServer(t, "win-stuck", simulator.OSWindows2025)
+	// Immediate delivery: win-stuck is "provisioning" (the stuck rule) from the start.
+	env := newSimEnv(t, simulator.Config{StepDuration: -1})
+	linux := env.addServerRunning(t, "web-linux", "ubuntu-2404-lts")
+	stuck := env.addServerRunning(t, "win-stuck", simulator.OSWindows2025)
 	const missing = "0192aaaa-0000-7000-8000-000000000000"
 	cases := []struct {
 		serverID, want string

@@ -169,14 +169,8 @@ func TestAccServer_writeOnlyPostInstallScript(t *testing.T) {
 // post_install_script to post_install_script_wo reinstalls it, unless Terraform forgets the
 // server and imports it again, as the secrets guide describes: the import adopts the version.
 func TestAccServer_writeOnlyMigrationWithoutReinstall(t *testing.T) {
-	env := newSimEnv(t, simulator.Config{})
-	existing, err := env.sim.AddServer(simulator.CreateServerRequest{
-		Name: "move", Location: "EU: Rotterdam", InstanceType: "bm7.std.8",
-		OS: simulator.OSRequest{Slug: "ubuntu-2404-lts"}, SSHKey: []string{testPublicKey}, PostInstallScript: "echo secret-token",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := newSimEnv(t, simulator.Config{StepDuration: -1})
+	existing := env.addServer(t, simulator.CreateServerRequest{Name: "move", PostInstallScript: "echo secret-token"})
 	id := existing.UUID
 	importBlock := fmt.Sprintf(`
 import {

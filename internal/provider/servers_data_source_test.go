@@ -20,18 +20,7 @@ import (
 // seedServer orders a server in the simulator without HTTP, failing the test on error.
 func seedServer(t *testing.T, env *simEnv, name string, tags ...string) simulator.ServerSnapshot {
 	t.Helper()
-	srv, err := env.sim.AddServer(simulator.CreateServerRequest{
-		Name:         name,
-		Location:     simulator.LocationRotterdam,
-		InstanceType: simulator.InstanceTypeBM7Std8,
-		OS:           simulator.OSRequest{Slug: simulator.OSUbuntu2404},
-		SSHKey:       []string{simulator.ExamplePublicKeyEd25519},
-		Tags:         tags,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv
+	return env.addServer(t, simulator.CreateServerRequest{Name: name, Tags: tags, SSHKey: []string{simulator.ExamplePublicKeyEd25519}})
 }
 
 // serverNames checks a list of servers by name, in order.

@@ -12,7 +12,7 @@ import (
 )
 
 func TestAccTags_listsAccountTagsWithServerCounts(t *testing.T) {
-	env := newSimEnv(t, simulator.Config{})
+	env := newSimEnv(t, simulator.Config{StepDuration: -1})
 	seedServer(t, env, "a", "env:dev", "role:web")
 	seedServer(t, env, "b", "env:dev")
 	for _, tag := range []string{"unused", creationTagPrefix + "0a1b2c3d"} {

@@ -51,3 +51,24 @@ func (c *ManualClock) Set(t time.Time) {
 	defer c.mu.Unlock()
 	c.now = t
 }
+
+// RequestClock is a ManualClock that also moves forward by a fixed step each time the simulator
+// receives a request, before handling it. The world then advances with the client's requests
+// rather than with the wall clock: a client that polls sees each status for the same number of
+// polls on a fast machine and on a loaded one, so a test can assert on progress it observed.
+type RequestClock struct {
+	ManualClock
+	perRequest time.Duration
+}
+
+// NewRequestClock returns a RequestClock that reads start and advances by perRequest for each
+// request the simulator receives (and whenever Advance or Set is called).
+func NewRequestClock(start time.Time, perRequest time.Duration) *RequestClock {
+	return &RequestClock{ManualClock: ManualClock{now: start}, perRequest: perRequest}
+}
+
+// tick is called by the simulator once per request it receives.
+func (c *RequestClock) tick() { c.Advance(c.perRequest) }
+
+// requestTicker is a Clock that moves with each request received.
+type requestTicker interface{ tick() }

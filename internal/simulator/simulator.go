@@ -161,6 +161,9 @@ func errorResponse(err error) response {
 // the endpoint itself.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	began := time.Now()
+	if t, ok := s.cfg.Clock.(requestTicker); ok {
+		t.tick()
+	}
 	rec := Request{
 		Method:     r.Method,
 		Path:       r.URL.Path,

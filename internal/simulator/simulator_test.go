@@ -6,6 +6,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -248,5 +249,33 @@ func TestAPIError_MessageListsDetails(t *testing.T) {
 		if !strings.Contains(msg, want) {
 			t.Fatalf("error %q lacks %q", msg, want)
 		}
+	}
+}
+
+// TestRequestClock_deliveryAdvancesWithRequestsNotWallTime: with a RequestClock a poller sees
+// every status of a delivery, each for the same number of GETs, however long it waits between
+// them; Advance still moves it between requests.
+func TestRequestClock_deliveryAdvancesWithRequestsNotWallTime(t *testing.T) {
+	clock := NewRequestClock(testStart, time.Second)
+	h := newHarness(t, Config{Clock: clock, StepDuration: 2 * time.Second})
+	srv := h.create(validRequest("polled"))
+	var seen []string
+	for range 2 * len(progression) {
+		seen = append(seen, h.get(srv.UUID).expect(t, http.StatusOK).server(t).Status)
+	}
+	// The POST moved the clock once before the server existed, so each GET is one more second
+	// into the delivery: two GETs per two-second step, the first one second into "created".
+	var want []string
+	for _, st := range progression {
+		want = append(want, st, st)
+	}
+	want = append(want[1:], StatusDelivered)
+	if !slices.Equal(seen, want) {
+		t.Fatalf("statuses seen by consecutive GETs:\n got %v\nwant %v", seen, want)
+	}
+	before := clock.Now()
+	clock.Advance(time.Hour)
+	if got := clock.Now().Sub(before); got != time.Hour {
+		t.Fatalf("Advance moved the clock by %s", got)
 	}
 }
