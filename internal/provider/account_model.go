@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
 // quotaModel is one element of flexmetal_quota.quotas: one quota of one instance type at one
@@ -22,14 +23,14 @@ type quotaModel struct {
 }
 
 // quotaAttributes describes quotaModel's attributes.
-var quotaAttributes = computedAttributes{
-	"location":      {description: "Name of the location, e.g. `EU: Rotterdam`."},
-	"instance_type": {description: "Name of the instance type, e.g. `bm7.std.8`."},
-	"quota_type":    {description: "`onDemand` for the quota of servers ordered without committed capacity, `commit` for capacity committed under `contract_id`."},
-	"contract_id":   {description: "The contract of committed capacity; null for the on-demand quota."},
-	"quota":         {description: "How many servers this quota allows at once.", kind: int64Kind},
-	"usage":         {description: "How many servers count against it now (released and failed servers do not).", kind: int64Kind},
-	"available":     {description: "How many more servers it allows now: `quota` minus `usage`, never negative.", kind: int64Kind},
+var quotaAttributes = shared.ComputedAttributes{
+	"location":      {Description: "Name of the location, e.g. `EU: Rotterdam`."},
+	"instance_type": {Description: "Name of the instance type, e.g. `bm7.std.8`."},
+	"quota_type":    {Description: "`onDemand` for the quota of servers ordered without committed capacity, `commit` for capacity committed under `contract_id`."},
+	"contract_id":   {Description: "The contract of committed capacity; null for the on-demand quota."},
+	"quota":         {Description: "How many servers this quota allows at once.", Kind: shared.Int64Kind},
+	"usage":         {Description: "How many servers count against it now (released and failed servers do not).", Kind: shared.Int64Kind},
+	"available":     {Description: "How many more servers it allows now: `quota` minus `usage`, never negative.", Kind: shared.Int64Kind},
 }
 
 func newQuotaModel(q flexmetal.Quota) quotaModel {
@@ -37,16 +38,12 @@ func newQuotaModel(q flexmetal.Quota) quotaModel {
 		Location:     types.StringValue(q.Location),
 		InstanceType: types.StringValue(q.InstanceType),
 		QuotaType:    types.StringValue(q.Type),
-		ContractID:   stringOrNull(q.ContractID),
+		ContractID:   shared.StringOrNull(q.ContractID),
 		Quota:        types.Int64Value(q.Quota),
 		Usage:        types.Int64Value(q.Usage),
-		Available:    types.Int64Value(quotaFree(q.Quota, q.Usage)),
+		Available:    types.Int64Value(shared.QuotaFree(q.Quota, q.Usage)),
 	}
 }
-
-// quotaFree is what a quota or commit leaves free. Usage can exceed a quota that was lowered
-// while servers ran; nothing is free then, and nothing is owed.
-func quotaFree(quota, used int64) int64 { return max(quota-used, 0) }
 
 // quotaModels keeps the quotas matching the filters (an empty filter matches all) and maps them
 // sorted by location, instance type, on-demand before commit, then contract, and returns their
@@ -58,7 +55,7 @@ func quotaModels(quotas []flexmetal.Quota, location, instanceType string) ([]quo
 			kept = append(kept, q)
 		}
 	}
-	return listItems(kept, func(a, b flexmetal.Quota) int {
+	return shared.SortedItems(kept, func(a, b flexmetal.Quota) int {
 		return cmp.Or(cmp.Compare(a.Location, b.Location), cmp.Compare(a.InstanceType, b.InstanceType),
 			cmp.Compare(quotaTypeRank(a.Type), quotaTypeRank(b.Type)), cmp.Compare(a.Type, b.Type), cmp.Compare(a.ContractID, b.ContractID))
 	}, func(q flexmetal.Quota) string {
@@ -87,12 +84,12 @@ type capacityCommitModel struct {
 }
 
 // capacityCommitAttributes describes capacityCommitModel's attributes.
-var capacityCommitAttributes = computedAttributes{
-	"location":      {description: "Name of the location, e.g. `EU: Rotterdam`."},
-	"instance_type": {description: "Name of the instance type, e.g. `bm7.std.8`."},
-	"capacity":      {description: "How many servers are committed, summed over the contracts.", kind: int64Kind},
-	"in_use":        {description: "How many servers use the committed capacity now.", kind: int64Kind},
-	"available":     {description: "How many more servers the committed capacity takes: `capacity` minus `in_use`, never negative.", kind: int64Kind},
+var capacityCommitAttributes = shared.ComputedAttributes{
+	"location":      {Description: "Name of the location, e.g. `EU: Rotterdam`."},
+	"instance_type": {Description: "Name of the instance type, e.g. `bm7.std.8`."},
+	"capacity":      {Description: "How many servers are committed, summed over the contracts.", Kind: shared.Int64Kind},
+	"in_use":        {Description: "How many servers use the committed capacity now.", Kind: shared.Int64Kind},
+	"available":     {Description: "How many more servers the committed capacity takes: `capacity` minus `in_use`, never negative.", Kind: shared.Int64Kind},
 }
 
 func newCapacityCommitModel(c flexmetal.CapacityCommit) capacityCommitModel {
@@ -101,7 +98,7 @@ func newCapacityCommitModel(c flexmetal.CapacityCommit) capacityCommitModel {
 		InstanceType: types.StringValue(c.InstanceType.Name),
 		Capacity:     types.Int64Value(c.Capacity),
 		InUse:        types.Int64Value(c.InUse),
-		Available:    types.Int64Value(quotaFree(c.Capacity, c.InUse)),
+		Available:    types.Int64Value(shared.QuotaFree(c.Capacity, c.InUse)),
 	}
 }
 
@@ -114,7 +111,7 @@ func capacityCommitModels(commits []flexmetal.CapacityCommit, location, instance
 			kept = append(kept, c)
 		}
 	}
-	return listItems(kept, func(a, b flexmetal.CapacityCommit) int {
+	return shared.SortedItems(kept, func(a, b flexmetal.CapacityCommit) int {
 		return cmp.Or(cmp.Compare(a.Location.Name, b.Location.Name), cmp.Compare(a.InstanceType.Name, b.InstanceType.Name))
 	}, func(c flexmetal.CapacityCommit) string {
 		return c.Location.Name + "\x00" + c.InstanceType.Name
@@ -128,9 +125,9 @@ type tagModel struct {
 }
 
 // tagAttributes describes tagModel's attributes.
-var tagAttributes = computedAttributes{
-	"name":         {description: "The tag, e.g. `env:prod`."},
-	"server_count": {description: "How many FlexMetal servers carry the tag (released servers do not count).", kind: int64Kind},
+var tagAttributes = shared.ComputedAttributes{
+	"name":         {Description: "The tag, e.g. `env:prod`."},
+	"server_count": {Description: "How many FlexMetal servers carry the tag (released servers do not count).", Kind: shared.Int64Kind},
 }
 
 func newTagModel(t *flexmetal.Tag) tagModel {
@@ -143,10 +140,10 @@ func newTagModel(t *flexmetal.Tag) tagModel {
 func tagModels(tags []*flexmetal.Tag) ([]tagModel, []string) {
 	kept := make([]*flexmetal.Tag, 0, len(tags))
 	for _, t := range tags {
-		if !strings.HasPrefix(t.Name, creationTagPrefix) {
+		if !strings.HasPrefix(t.Name, shared.CreationTagPrefix) {
 			kept = append(kept, t)
 		}
 	}
-	return listItems(kept, func(a, b *flexmetal.Tag) int { return cmp.Compare(a.Name, b.Name) },
+	return shared.SortedItems(kept, func(a, b *flexmetal.Tag) int { return cmp.Compare(a.Name, b.Name) },
 		func(t *flexmetal.Tag) string { return t.Name }, newTagModel)
 }

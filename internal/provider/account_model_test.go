@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
 func TestNewQuotaModel(t *testing.T) {
@@ -95,7 +96,7 @@ func TestCapacityCommitModels(t *testing.T) {
 }
 
 func TestTagModels_sortedWithoutCreationTags(t *testing.T) {
-	in := []*flexmetal.Tag{{Name: "role:web", Servers: 2}, {Name: creationTagPrefix + "0a1b2c", Servers: 1}, {Name: "env:dev", Servers: 0}}
+	in := []*flexmetal.Tag{{Name: "role:web", Servers: 2}, {Name: shared.CreationTagPrefix + "0a1b2c", Servers: 1}, {Name: "env:dev", Servers: 0}}
 	models, ids := tagModels(in)
 	want := []tagModel{
 		{types.StringValue("env:dev"), types.Int64Value(0)},

@@ -3,17 +3,18 @@ package provider
 import (
 	"context"
 
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-const capacityCommitsTypeName = TypeName + "_capacity_commits"
+const capacityCommitsTypeName = shared.TypeName + "_capacity_commits"
 
 var _ datasource.DataSourceWithConfigure = (*capacityCommitsDataSource)(nil)
 
 type capacityCommitsDataSource struct {
-	data *providerData
+	data *shared.ProviderData
 }
 
 // NewCapacityCommitsDataSource returns the flexmetal_capacity_commits data source.
@@ -31,13 +32,13 @@ func (d *capacityCommitsDataSource) Metadata(_ context.Context, _ datasource.Met
 }
 
 func (d *capacityCommitsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+	d.data = shared.ProviderDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *capacityCommitsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the account's committed capacity per location and instance type (summed over its contracts) and how much of it is in use. `flexmetal_quota` shows each contract's share.",
-		Attributes: withAttributes(locationInstanceTypeFilters("commits"), map[string]schema.Attribute{
+		Attributes: shared.WithAttributes(locationInstanceTypeFilters("commits"), map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "A hash of the filters and the listed commits; it changes when the list does (not when usage does).",
 				Computed:            true,
@@ -45,25 +46,25 @@ func (d *capacityCommitsDataSource) Schema(_ context.Context, _ datasource.Schem
 			"commits": schema.ListNestedAttribute{
 				MarkdownDescription: "One entry per location and instance type with committed capacity, sorted by `location`, then `instance_type`.",
 				Computed:            true,
-				NestedObject:        schema.NestedAttributeObject{Attributes: capacityCommitAttributes.dataSource()},
+				NestedObject:        schema.NestedAttributeObject{Attributes: capacityCommitAttributes.DataSource()},
 			},
 		}),
 	}
 }
 
 func (d *capacityCommitsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	cfg, ok := decode[capacityCommitsDataSourceModel](ctx, d.data, capacityCommitsTypeName, req.Config.Get, &resp.Diagnostics)
+	cfg, ok := shared.Decode[capacityCommitsDataSourceModel](ctx, d.data, capacityCommitsTypeName, req.Config.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	commits, err := d.data.client.Account.CapacityCommits(ctx)
+	commits, err := d.data.Client.Account.CapacityCommits(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read FlexMetal Capacity Commits", "Reading the account's committed capacity failed.\n\n"+apiErrorDetail(err))
+		resp.Diagnostics.AddError("Unable to Read FlexMetal Capacity Commits", "Reading the account's committed capacity failed.\n\n"+shared.APIErrorDetail(err))
 		return
 	}
 	location, instanceType := cfg.Location.ValueString(), cfg.InstanceType.ValueString()
 	models, ids := capacityCommitModels(commits, location, instanceType)
-	cfg.ID = types.StringValue(listID(map[string]string{"location": location, "instance_type": instanceType}, ids))
+	cfg.ID = types.StringValue(shared.ItemsID(map[string]string{"location": location, "instance_type": instanceType}, ids))
 	cfg.Commits = models
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
 // locationModel is one element of flexmetal_locations.locations, and flexmetal_location.
@@ -21,14 +22,14 @@ type locationModel struct {
 }
 
 // locationAttributes describes locationModel's attributes for both location data sources.
-var locationAttributes = computedAttributes{
-	"id":                 {description: "The location's numeric id.", kind: int64Kind},
-	"name":               {description: "The location's name, e.g. `EU: Rotterdam`: the value for a server's `location` and for `flexmetal_instance_types`."},
-	"short_name":         {description: "Short code of the location, e.g. `rtm`."},
-	"display_name":       {description: "Human-readable name, e.g. `Rotterdam`."},
-	"country_id":         {description: "Numeric id of the location's country.", kind: int64Kind},
-	"country_name":       {description: "Name of the location's country, e.g. `Netherlands`."},
-	"country_short_name": {description: "ISO 3166-1 alpha-2 code of the location's country, e.g. `NL`."},
+var locationAttributes = shared.ComputedAttributes{
+	"id":                 {Description: "The location's numeric id.", Kind: shared.Int64Kind},
+	"name":               {Description: "The location's name, e.g. `EU: Rotterdam`: the value for a server's `location` and for `flexmetal_instance_types`."},
+	"short_name":         {Description: "Short code of the location, e.g. `rtm`."},
+	"display_name":       {Description: "Human-readable name, e.g. `Rotterdam`."},
+	"country_id":         {Description: "Numeric id of the location's country.", Kind: shared.Int64Kind},
+	"country_name":       {Description: "Name of the location's country, e.g. `Netherlands`."},
+	"country_short_name": {Description: "ISO 3166-1 alpha-2 code of the location's country, e.g. `NL`."},
 }
 
 func newLocationModel(l flexmetal.Location) locationModel {
@@ -65,16 +66,16 @@ type instanceTypeModel struct {
 
 // instanceTypeAttributes describes instanceTypeModel's attributes for both instance type data
 // sources.
-var instanceTypeAttributes = computedAttributes{
-	"id":              {description: "The instance type's numeric id; it identifies the pair of location and hardware, so the same `name` has another id at another location.", kind: int64Kind},
-	"name":            {description: "The instance type's name, e.g. `bm7.std.8`: the value for a server's `instance_type`."},
-	"sockets":         {description: "Number of CPU sockets.", kind: int64Kind},
-	"cores":           {description: "Number of CPU cores in total.", kind: int64Kind},
-	"memory":          {description: "Memory in GB.", kind: int64Kind},
-	"memory_type":     {description: "Memory technology, e.g. `DDR4`."},
-	"storage":         {description: "Storage in GB.", kind: int64Kind},
-	"storage_type":    {description: "Storage technology, e.g. `SSD` or `NVME`."},
-	"generation_name": {description: "CPU generation, e.g. `Genoa`."},
+var instanceTypeAttributes = shared.ComputedAttributes{
+	"id":              {Description: "The instance type's numeric id; it identifies the pair of location and hardware, so the same `name` has another id at another location.", Kind: shared.Int64Kind},
+	"name":            {Description: "The instance type's name, e.g. `bm7.std.8`: the value for a server's `instance_type`."},
+	"sockets":         {Description: "Number of CPU sockets.", Kind: shared.Int64Kind},
+	"cores":           {Description: "Number of CPU cores in total.", Kind: shared.Int64Kind},
+	"memory":          {Description: "Memory in GB.", Kind: shared.Int64Kind},
+	"memory_type":     {Description: "Memory technology, e.g. `DDR4`."},
+	"storage":         {Description: "Storage in GB.", Kind: shared.Int64Kind},
+	"storage_type":    {Description: "Storage technology, e.g. `SSD` or `NVME`."},
+	"generation_name": {Description: "CPU generation, e.g. `Genoa`."},
 }
 
 func newInstanceTypeModel(it flexmetal.InstanceType) instanceTypeModel {
@@ -110,13 +111,13 @@ type operatingSystemModel struct {
 
 // operatingSystemAttributes describes operatingSystemModel's attributes for both operating system
 // data sources.
-var operatingSystemAttributes = computedAttributes{
-	"id":                      {description: "The operating system's numeric id.", kind: int64Kind},
-	"name":                    {description: "Human-readable name, e.g. `Ubuntu 24.04 LTS`."},
-	"slug":                    {description: "The slug, e.g. `ubuntu-2404-lts`: the value for a server's `os.slug`."},
-	"os_group":                {description: "The API's family number: `1` for Windows, `2` for Linux and BSD.", kind: int64Kind},
-	"active":                  {description: "Whether the operating system can still be installed.", kind: boolKind},
-	"available_for_flexmetal": {description: "Whether the operating system is offered for FlexMetal servers.", kind: boolKind},
+var operatingSystemAttributes = shared.ComputedAttributes{
+	"id":                      {Description: "The operating system's numeric id.", Kind: shared.Int64Kind},
+	"name":                    {Description: "Human-readable name, e.g. `Ubuntu 24.04 LTS`."},
+	"slug":                    {Description: "The slug, e.g. `ubuntu-2404-lts`: the value for a server's `os.slug`."},
+	"os_group":                {Description: "The API's family number: `1` for Windows, `2` for Linux and BSD.", Kind: shared.Int64Kind},
+	"active":                  {Description: "Whether the operating system can still be installed.", Kind: shared.BoolKind},
+	"available_for_flexmetal": {Description: "Whether the operating system is offered for FlexMetal servers.", Kind: shared.BoolKind},
 }
 
 func newOperatingSystemModel(o flexmetal.OperatingSystem) operatingSystemModel {
@@ -143,9 +144,9 @@ func operatingSystemModels(oses []flexmetal.OperatingSystem, includeUnavailable 
 	return catalogItems(kept, func(o flexmetal.OperatingSystem) (string, int64) { return o.Slug, o.ID }, newOperatingSystemModel)
 }
 
-// catalogItems orders catalog items by key, then numeric id, for listItems.
+// catalogItems orders catalog items by key, then numeric id, for SortedItems.
 func catalogItems[T, M any](items []T, key func(T) (string, int64), toModel func(T) M) ([]M, []string) {
-	return listItems(items, func(a, b T) int {
+	return shared.SortedItems(items, func(a, b T) int {
 		ka, ia := key(a)
 		kb, ib := key(b)
 		return cmp.Or(cmp.Compare(ka, kb), cmp.Compare(ia, ib))

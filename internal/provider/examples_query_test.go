@@ -9,6 +9,7 @@ import (
 	fwaction "github.com/hashicorp/terraform-plugin-framework/action"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/tfrun"
 )
 
@@ -25,12 +26,12 @@ func TestExamples_coverListResourcesAndActions(t *testing.T) {
 	var lists, actions []string
 	for _, newList := range p.ListResources(ctx) {
 		var resp fwresource.MetadataResponse
-		newList().Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: TypeName}, &resp)
+		newList().Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: shared.TypeName}, &resp)
 		lists = append(lists, resp.TypeName)
 	}
 	for _, newAction := range p.Actions(ctx) {
 		var resp fwaction.MetadataResponse
-		newAction().Metadata(ctx, fwaction.MetadataRequest{ProviderTypeName: TypeName}, &resp)
+		newAction().Metadata(ctx, fwaction.MetadataRequest{ProviderTypeName: shared.TypeName}, &resp)
 		actions = append(actions, resp.TypeName)
 	}
 	for _, c := range []struct {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/tfrun"
 	fwdatasource "github.com/hashicorp/terraform-plugin-framework/datasource"
 	fwephemeral "github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -108,12 +109,12 @@ func TestExamples_coverEveryType(t *testing.T) {
 	var resources, dataSources, ephemeralResources []string
 	for _, newResource := range p.Resources(ctx) {
 		var resp fwresource.MetadataResponse
-		newResource().Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: TypeName}, &resp)
+		newResource().Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: shared.TypeName}, &resp)
 		resources = append(resources, resp.TypeName)
 	}
 	for _, newDataSource := range p.DataSources(ctx) {
 		var resp fwdatasource.MetadataResponse
-		newDataSource().Metadata(ctx, fwdatasource.MetadataRequest{ProviderTypeName: TypeName}, &resp)
+		newDataSource().Metadata(ctx, fwdatasource.MetadataRequest{ProviderTypeName: shared.TypeName}, &resp)
 		dataSources = append(dataSources, resp.TypeName)
 	}
 	withEphemeral, ok := p.(fwprovider.ProviderWithEphemeralResources)
@@ -122,7 +123,7 @@ func TestExamples_coverEveryType(t *testing.T) {
 	}
 	for _, newEphemeral := range withEphemeral.EphemeralResources(ctx) {
 		var resp fwephemeral.MetadataResponse
-		newEphemeral().Metadata(ctx, fwephemeral.MetadataRequest{ProviderTypeName: TypeName}, &resp)
+		newEphemeral().Metadata(ctx, fwephemeral.MetadataRequest{ProviderTypeName: shared.TypeName}, &resp)
 		ephemeralResources = append(ephemeralResources, resp.TypeName)
 	}
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -12,12 +13,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-const instanceTypeTypeName = TypeName + "_instance_type"
+const instanceTypeTypeName = shared.TypeName + "_instance_type"
 
 var _ datasource.DataSourceWithConfigure = (*instanceTypeDataSource)(nil)
 
 type instanceTypeDataSource struct {
-	data *providerData
+	data *shared.ProviderData
 }
 
 // NewInstanceTypeDataSource returns the flexmetal_instance_type data source.
@@ -35,7 +36,7 @@ func (d *instanceTypeDataSource) Metadata(_ context.Context, _ datasource.Metada
 }
 
 func (d *instanceTypeDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+	d.data = shared.ProviderDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // Schema shares instanceTypeAttributes with flexmetal_instance_types; only the lookup
@@ -43,14 +44,14 @@ func (d *instanceTypeDataSource) Configure(_ context.Context, req datasource.Con
 func (d *instanceTypeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up one instance type (hardware configuration) by `name` among those offered at `location`, from the same catalog as `flexmetal_instance_types`. Instance types are offered per location, so a `name` found here is one a server at `location` can take as its `instance_type`.",
-		Attributes: withAttributes(instanceTypeAttributes.dataSource(), map[string]schema.Attribute{
+		Attributes: shared.WithAttributes(instanceTypeAttributes.DataSource(), map[string]schema.Attribute{
 			"location": schema.StringAttribute{
 				MarkdownDescription: "Name of the location, e.g. `EU: Rotterdam`; see the `flexmetal_locations` data source.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: instanceTypeAttributes["name"].description + " It must match exactly (case-sensitive) an instance type offered at `location`.",
+				MarkdownDescription: instanceTypeAttributes["name"].Description + " It must match exactly (case-sensitive) an instance type offered at `location`.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
@@ -59,24 +60,24 @@ func (d *instanceTypeDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 }
 
 func (d *instanceTypeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	cfg, ok := decode[instanceTypeDataSourceModel](ctx, d.data, instanceTypeTypeName, req.Config.Get, &resp.Diagnostics)
+	cfg, ok := shared.Decode[instanceTypeDataSourceModel](ctx, d.data, instanceTypeTypeName, req.Config.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	loc, ok := locationByName(ctx, d.data.catalog, cfg.Location.ValueString(), path.Root("location"), &resp.Diagnostics)
+	loc, ok := shared.LookupLocation(ctx, d.data.Catalog, cfg.Location.ValueString(), path.Root("location"), &resp.Diagnostics, nil)
 	if !ok {
 		return
 	}
 	name := cfg.Name.ValueString()
-	it, ok, names, err := d.data.catalog.InstanceTypeByName(ctx, loc, name)
+	it, ok, names, err := d.data.Catalog.InstanceTypeByName(ctx, loc, name)
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddError("Unable to Read FlexMetal Instance Types",
-			fmt.Sprintf("Listing the instance types of %q, to find %q, failed.\n\n%s", loc.Name, name, apiErrorDetail(err)))
+			fmt.Sprintf("Listing the instance types of %q, to find %q, failed.\n\n%s", loc.Name, name, shared.APIErrorDetail(err)))
 		return
 	case !ok:
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Instance Type Not Offered at Location",
-			fmt.Sprintf("Instance type %q is not offered at %q. %s", name, loc.Name, choicesText(name, names)))
+			fmt.Sprintf("Instance type %q is not offered at %q. %s", name, loc.Name, shared.ChoicesText(name, names)))
 		return
 	}
 	state := instanceTypeDataSourceModel{instanceTypeModel: newInstanceTypeModel(it), Location: types.StringValue(loc.Name)}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -12,12 +13,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-const instanceTypesTypeName = TypeName + "_instance_types"
+const instanceTypesTypeName = shared.TypeName + "_instance_types"
 
 var _ datasource.DataSourceWithConfigure = (*instanceTypesDataSource)(nil)
 
 type instanceTypesDataSource struct {
-	data *providerData
+	data *shared.ProviderData
 }
 
 // NewInstanceTypesDataSource returns the flexmetal_instance_types data source.
@@ -34,7 +35,7 @@ func (d *instanceTypesDataSource) Metadata(_ context.Context, _ datasource.Metad
 }
 
 func (d *instanceTypesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+	d.data = shared.ProviderDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *instanceTypesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -53,29 +54,29 @@ func (d *instanceTypesDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"instance_types": schema.ListNestedAttribute{
 				MarkdownDescription: "The instance types offered at `location`, sorted by `name`.",
 				Computed:            true,
-				NestedObject:        schema.NestedAttributeObject{Attributes: instanceTypeAttributes.dataSource()},
+				NestedObject:        schema.NestedAttributeObject{Attributes: instanceTypeAttributes.DataSource()},
 			},
 		},
 	}
 }
 
 func (d *instanceTypesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	cfg, ok := decode[instanceTypesDataSourceModel](ctx, d.data, instanceTypesTypeName, req.Config.Get, &resp.Diagnostics)
+	cfg, ok := shared.Decode[instanceTypesDataSourceModel](ctx, d.data, instanceTypesTypeName, req.Config.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	loc, ok := locationByName(ctx, d.data.catalog, cfg.Location.ValueString(), path.Root("location"), &resp.Diagnostics)
+	loc, ok := shared.LookupLocation(ctx, d.data.Catalog, cfg.Location.ValueString(), path.Root("location"), &resp.Diagnostics, nil)
 	if !ok {
 		return
 	}
-	its, err := d.data.catalog.InstanceTypes(ctx, loc.ID)
+	its, err := d.data.Catalog.InstanceTypes(ctx, loc.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Read FlexMetal Instance Types",
-			fmt.Sprintf("Listing the instance types of %q failed.\n\n%s", loc.Name, apiErrorDetail(err)))
+			fmt.Sprintf("Listing the instance types of %q failed.\n\n%s", loc.Name, shared.APIErrorDetail(err)))
 		return
 	}
 	models, ids := instanceTypeModels(its)
-	cfg.ID = types.StringValue(listID(map[string]string{"location": loc.Name}, ids))
+	cfg.ID = types.StringValue(shared.ItemsID(map[string]string{"location": loc.Name}, ids))
 	cfg.InstanceTypes = models
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

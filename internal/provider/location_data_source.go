@@ -14,9 +14,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
-const locationTypeName = TypeName + "_location"
+const locationTypeName = shared.TypeName + "_location"
 
 var (
 	_ datasource.DataSourceWithConfigure        = (*locationDataSource)(nil)
@@ -24,7 +25,7 @@ var (
 )
 
 type locationDataSource struct {
-	data *providerData
+	data *shared.ProviderData
 }
 
 // NewLocationDataSource returns the flexmetal_location data source.
@@ -35,7 +36,7 @@ func (d *locationDataSource) Metadata(_ context.Context, _ datasource.MetadataRe
 }
 
 func (d *locationDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+	d.data = shared.ProviderDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // Schema shares locationAttributes with flexmetal_locations; only the two lookup attributes
@@ -43,14 +44,14 @@ func (d *locationDataSource) Configure(_ context.Context, req datasource.Configu
 func (d *locationDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up one location (data center) by `name` or by `id` (exactly one of them), from the same catalog as `flexmetal_locations`. A server's `location` takes the location's `name`.",
-		Attributes: withAttributes(locationAttributes.dataSource(), map[string]schema.Attribute{
+		Attributes: shared.WithAttributes(locationAttributes.DataSource(), map[string]schema.Attribute{
 			"id": schema.Int64Attribute{
-				MarkdownDescription: locationAttributes["id"].description + " Set it to look the location up by id; otherwise it is the id of the location found by `name`.",
+				MarkdownDescription: locationAttributes["id"].Description + " Set it to look the location up by id; otherwise it is the id of the location found by `name`.",
 				Optional:            true,
 				Computed:            true,
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: locationAttributes["name"].description + " Set it to look the location up by name, which must match exactly (case-sensitive); otherwise it is the name of the location found by `id`.",
+				MarkdownDescription: locationAttributes["name"].Description + " Set it to look the location up by name, which must match exactly (case-sensitive); otherwise it is the name of the location found by `id`.",
 				Optional:            true,
 				Computed:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -66,7 +67,7 @@ func (d *locationDataSource) ConfigValidators(context.Context) []datasource.Conf
 }
 
 func (d *locationDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	cfg, ok := decode[locationModel](ctx, d.data, locationTypeName, req.Config.Get, &resp.Diagnostics)
+	cfg, ok := shared.Decode[locationModel](ctx, d.data, locationTypeName, req.Config.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -74,7 +75,7 @@ func (d *locationDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if !cfg.ID.IsNull() {
 		loc, ok = d.byID(ctx, cfg.ID.ValueInt64(), &resp.Diagnostics)
 	} else {
-		loc, ok = locationByName(ctx, d.data.catalog, cfg.Name.ValueString(), path.Root("name"), &resp.Diagnostics)
+		loc, ok = shared.LookupLocation(ctx, d.data.Catalog, cfg.Name.ValueString(), path.Root("name"), &resp.Diagnostics, nil)
 	}
 	if !ok {
 		return
@@ -84,11 +85,11 @@ func (d *locationDataSource) Read(ctx context.Context, req datasource.ReadReques
 }
 
 func (d *locationDataSource) byID(ctx context.Context, id int64, diags *diag.Diagnostics) (flexmetal.Location, bool) {
-	loc, ok, known, err := d.data.catalog.LocationByID(ctx, id)
+	loc, ok, known, err := d.data.Catalog.LocationByID(ctx, id)
 	switch {
 	case err != nil:
 		diags.AddError("Unable to Read FlexMetal Locations",
-			fmt.Sprintf("Listing the FlexMetal locations, to find the one with id %d, failed.\n\n%s", id, apiErrorDetail(err)))
+			fmt.Sprintf("Listing the FlexMetal locations, to find the one with id %d, failed.\n\n%s", id, shared.APIErrorDetail(err)))
 		return loc, false
 	case !ok:
 		diags.AddAttributeError(path.Root("id"), "Unknown FlexMetal Location",
@@ -109,22 +110,4 @@ func locationIDsText(known []flexmetal.Location) string {
 		ids[i] = fmt.Sprintf("%d (%q)", l.ID, l.Name)
 	}
 	return "Valid ids: " + strings.Join(ids, ", ") + ". Look the location up by name instead if you know it."
-}
-
-// locationByName finds a location by its exact name in the catalog, for a data source that takes
-// a location name at attr. It adds an error, and returns false, when the catalog cannot be read
-// or has no such location.
-func locationByName(ctx context.Context, cat *catalog, name string, attr path.Path, diags *diag.Diagnostics) (flexmetal.Location, bool) {
-	loc, ok, names, err := cat.LocationByName(ctx, name)
-	switch {
-	case err != nil:
-		diags.AddError("Unable to Read FlexMetal Locations",
-			fmt.Sprintf("Listing the FlexMetal locations, to find %q, failed.\n\n%s", name, apiErrorDetail(err)))
-		return loc, false
-	case !ok:
-		diags.AddAttributeError(attr, "Unknown FlexMetal Location",
-			fmt.Sprintf("Location %q does not exist. %s", name, choicesText(name, names)))
-		return loc, false
-	}
-	return loc, true
 }

@@ -3,17 +3,18 @@ package provider
 import (
 	"context"
 
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-const locationsTypeName = TypeName + "_locations"
+const locationsTypeName = shared.TypeName + "_locations"
 
 var _ datasource.DataSourceWithConfigure = (*locationsDataSource)(nil)
 
 type locationsDataSource struct {
-	data *providerData
+	data *shared.ProviderData
 }
 
 // NewLocationsDataSource returns the flexmetal_locations data source.
@@ -29,7 +30,7 @@ func (d *locationsDataSource) Metadata(_ context.Context, _ datasource.MetadataR
 }
 
 func (d *locationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+	d.data = shared.ProviderDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *locationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -43,22 +44,22 @@ func (d *locationsDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"locations": schema.ListNestedAttribute{
 				MarkdownDescription: "Every location, sorted by `name`.",
 				Computed:            true,
-				NestedObject:        schema.NestedAttributeObject{Attributes: locationAttributes.dataSource()},
+				NestedObject:        schema.NestedAttributeObject{Attributes: locationAttributes.DataSource()},
 			},
 		},
 	}
 }
 
 func (d *locationsDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !requireProviderData(d.data, locationsTypeName, &resp.Diagnostics) {
+	if !shared.RequireProviderData(d.data, locationsTypeName, &resp.Diagnostics) {
 		return
 	}
-	locs, err := d.data.catalog.Locations(ctx)
+	locs, err := d.data.Catalog.Locations(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read FlexMetal Locations", "Listing the FlexMetal locations failed.\n\n"+apiErrorDetail(err))
+		resp.Diagnostics.AddError("Unable to Read FlexMetal Locations", "Listing the FlexMetal locations failed.\n\n"+shared.APIErrorDetail(err))
 		return
 	}
 	models, ids := locationModels(locs)
-	state := locationsDataSourceModel{ID: types.StringValue(listID(nil, ids)), Locations: models}
+	state := locationsDataSourceModel{ID: types.StringValue(shared.ItemsID(nil, ids)), Locations: models}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

@@ -4,17 +4,18 @@ import (
 	"context"
 	"strconv"
 
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-const operatingSystemsTypeName = TypeName + "_operating_systems"
+const operatingSystemsTypeName = shared.TypeName + "_operating_systems"
 
 var _ datasource.DataSourceWithConfigure = (*operatingSystemsDataSource)(nil)
 
 type operatingSystemsDataSource struct {
-	data *providerData
+	data *shared.ProviderData
 }
 
 // NewOperatingSystemsDataSource returns the flexmetal_operating_systems data source.
@@ -31,7 +32,7 @@ func (d *operatingSystemsDataSource) Metadata(_ context.Context, _ datasource.Me
 }
 
 func (d *operatingSystemsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+	d.data = shared.ProviderDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *operatingSystemsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -49,25 +50,25 @@ func (d *operatingSystemsDataSource) Schema(_ context.Context, _ datasource.Sche
 			"operating_systems": schema.ListNestedAttribute{
 				MarkdownDescription: "The operating systems, sorted by `slug`.",
 				Computed:            true,
-				NestedObject:        schema.NestedAttributeObject{Attributes: operatingSystemAttributes.dataSource()},
+				NestedObject:        schema.NestedAttributeObject{Attributes: operatingSystemAttributes.DataSource()},
 			},
 		},
 	}
 }
 
 func (d *operatingSystemsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	cfg, ok := decode[operatingSystemsDataSourceModel](ctx, d.data, operatingSystemsTypeName, req.Config.Get, &resp.Diagnostics)
+	cfg, ok := shared.Decode[operatingSystemsDataSourceModel](ctx, d.data, operatingSystemsTypeName, req.Config.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	oses, err := d.data.catalog.OperatingSystems(ctx)
+	oses, err := d.data.Catalog.OperatingSystems(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read FlexMetal Operating Systems", "Listing the operating systems failed.\n\n"+apiErrorDetail(err))
+		resp.Diagnostics.AddError("Unable to Read FlexMetal Operating Systems", "Listing the operating systems failed.\n\n"+shared.APIErrorDetail(err))
 		return
 	}
 	includeUnavailable := cfg.IncludeUnavailable.ValueBool()
 	models, ids := operatingSystemModels(oses, includeUnavailable)
-	cfg.ID = types.StringValue(listID(map[string]string{"include_unavailable": strconv.FormatBool(includeUnavailable)}, ids))
+	cfg.ID = types.StringValue(shared.ItemsID(map[string]string{"include_unavailable": strconv.FormatBool(includeUnavailable)}, ids))
 	cfg.OperatingSystems = models
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

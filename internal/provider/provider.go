@@ -6,8 +6,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -25,18 +23,19 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
 // Address is the provider's registry source address.
 const Address = "registry.terraform.io/flexmetal/flexmetal"
 
 // TypeName prefixes every resource and data source type.
-const TypeName = "flexmetal"
+const TypeName = shared.TypeName
 
 // Environment variables read when the provider block leaves an attribute unset.
 const (
-	EnvAPIKey  = "FLEXMETAL_API_KEY"
-	EnvBaseURL = "FLEXMETAL_BASE_URL"
+	EnvAPIKey  = shared.EnvAPIKey
+	EnvBaseURL = shared.EnvBaseURL
 )
 
 var (
@@ -53,14 +52,14 @@ type flexmetalProvider struct {
 	clientOptions []flexmetal.Option
 	// catalogs outlive Configure, which Terraform calls once per operation, so one provider
 	// process asks for the catalog at most once per endpoint and key.
-	catalogs *catalogRegistry
+	catalogs *shared.CatalogRegistry
 }
 
 // New returns a constructor of the provider, as providerserver.Serve expects. The client
 // options are appended to those the provider configuration sets; the released provider passes
 // none.
 func New(version string, clientOptions ...flexmetal.Option) func() provider.Provider {
-	catalogs := newCatalogRegistry()
+	catalogs := shared.NewCatalogRegistry()
 	return func() provider.Provider {
 		return &flexmetalProvider{version: version, clientOptions: clientOptions, catalogs: catalogs}
 	}
@@ -72,17 +71,8 @@ type providerModel struct {
 	PollInterval types.String `tfsdk:"poll_interval"`
 }
 
-// providerData is handed to every resource and data source by Configure.
-type providerData struct {
-	client  *flexmetal.Client
-	catalog *catalog
-	// quota tallies the servers this plan orders, for the over-quota warning. Terraform
-	// configures the provider once per command, so it covers one plan.
-	quota *quotaPlanner
-}
-
 func (p *flexmetalProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
-	resp.TypeName = TypeName
+	resp.TypeName = shared.TypeName
 	resp.Version = p.version
 }
 
@@ -91,19 +81,19 @@ func (p *flexmetalProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 		MarkdownDescription: "Manages i3D.net FlexMetal bare-metal servers and SSH keys, and reads the FlexMetal catalog (locations, instance types, operating systems).",
 		Attributes: map[string]schema.Attribute{
 			"api_key": schema.StringAttribute{
-				MarkdownDescription: "FlexMetal API key, sent in the `PRIVATE-TOKEN` header. Create one in the i3D.net customer portal (with IP whitelisting). Defaults to the `" + EnvAPIKey + "` environment variable.",
+				MarkdownDescription: "FlexMetal API key, sent in the `PRIVATE-TOKEN` header. Create one in the i3D.net customer portal (with IP whitelisting). Defaults to the `" + shared.EnvAPIKey + "` environment variable.",
 				Optional:            true,
 				Sensitive:           true,
 			},
 			"base_url": schema.StringAttribute{
-				MarkdownDescription: "API endpoint. Defaults to the `" + EnvBaseURL + "` environment variable, then `" + flexmetal.DefaultBaseURL + "`. Must be `https://`, except for a loopback host (such as the bundled simulator on `http://127.0.0.1:PORT`).",
+				MarkdownDescription: "API endpoint. Defaults to the `" + shared.EnvBaseURL + "` environment variable, then `" + flexmetal.DefaultBaseURL + "`. Must be `https://`, except for a loopback host (such as the bundled simulator on `http://127.0.0.1:PORT`).",
 				Optional:            true,
-				Validators:          []validator.String{baseURLValidator()},
+				Validators:          []validator.String{shared.BaseURLValidator()},
 			},
 			"poll_interval": schema.StringAttribute{
 				MarkdownDescription: "Longest wait between two status checks while a server is delivered or released, as a Go duration such as `10s` or `1m`. Checks start about a second apart and slow down as the wait grows (at most a sixteenth of the time already waited, so a change is noticed within a tenth of the wait), up to this interval. Defaults to `10s`.",
 				Optional:            true,
-				Validators:          []validator.String{durationValidator(10*time.Millisecond, 10*time.Minute)},
+				Validators:          []validator.String{shared.DurationValidator(10*time.Millisecond, 10*time.Minute)},
 			},
 		},
 	}
@@ -117,7 +107,7 @@ func (p *flexmetalProvider) ValidateConfig(ctx context.Context, req provider.Val
 	}
 	if !cfg.APIKey.IsNull() && !cfg.APIKey.IsUnknown() && strings.TrimSpace(cfg.APIKey.ValueString()) == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Empty FlexMetal API Key",
-			"The provider's api_key is set to an empty string. Set it to your FlexMetal API key, or remove the attribute and set the "+EnvAPIKey+" environment variable.")
+			"The provider's api_key is set to an empty string. Set it to your FlexMetal API key, or remove the attribute and set the "+shared.EnvAPIKey+" environment variable.")
 	}
 }
 
@@ -137,18 +127,18 @@ func (p *flexmetalProvider) Configure(ctx context.Context, req provider.Configur
 		return
 	}
 
-	apiKey := firstNonEmpty(cfg.APIKey.ValueString(), os.Getenv(EnvAPIKey))
+	apiKey := firstNonEmpty(cfg.APIKey.ValueString(), os.Getenv(shared.EnvAPIKey))
 	if strings.TrimSpace(apiKey) == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing FlexMetal API Key",
-			"The provider needs a FlexMetal API key. Set api_key in the provider block (for example from a sensitive variable) or set the "+EnvAPIKey+" environment variable. Keys are created in the i3D.net customer portal.")
+			"The provider needs a FlexMetal API key. Set api_key in the provider block (for example from a sensitive variable) or set the "+shared.EnvAPIKey+" environment variable. Keys are created in the i3D.net customer portal.")
 		return
 	}
-	baseURL := firstNonEmpty(cfg.BaseURL.ValueString(), os.Getenv(EnvBaseURL), flexmetal.DefaultBaseURL)
+	baseURL := firstNonEmpty(cfg.BaseURL.ValueString(), os.Getenv(shared.EnvBaseURL), flexmetal.DefaultBaseURL)
 	if cfg.BaseURL.ValueString() == "" {
 		// The schema validator only sees the attribute; check the environment's value here.
-		if msg := checkBaseURL(baseURL); msg != "" {
+		if msg := shared.CheckBaseURL(baseURL); msg != "" {
 			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid FlexMetal Base URL",
-				fmt.Sprintf("The %s environment variable is %q: %s", EnvBaseURL, baseURL, msg))
+				fmt.Sprintf("The %s environment variable is %q: %s", shared.EnvBaseURL, baseURL, msg))
 			return
 		}
 	}
@@ -175,7 +165,7 @@ func (p *flexmetalProvider) Configure(ctx context.Context, req provider.Configur
 		resp.Diagnostics.AddError("Unable to Create FlexMetal Client", err.Error())
 		return
 	}
-	data := &providerData{client: client, catalog: p.catalogs.get(baseURL, apiKey, client), quota: newQuotaPlanner(client.Account.Quotas)}
+	data := &shared.ProviderData{Client: client, Catalog: p.catalogs.Get(baseURL, apiKey, client), Quota: shared.NewQuotaPlanner(client.Account.Quotas)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
@@ -269,28 +259,4 @@ func firstNonEmpty(values ...string) string {
 		}
 	}
 	return ""
-}
-
-// checkBaseURL returns why a base URL is unusable, or "" when it is fine. Plain http is only
-// for loopback: an API key must never cross a network unencrypted.
-func checkBaseURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return "use an absolute URL such as https://api.i3d.net"
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "remove the query string or fragment"
-	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return "plain http is refused for non-loopback hosts because the API key would be sent unencrypted; use https"
-	}
-	return ""
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
 )
 
@@ -70,7 +71,7 @@ func newSimEnv(t *testing.T, cfg simulator.Config) *simEnv {
 		flexmetal.WithRetryPolicy(flexmetal.RetryPolicy{MaxRetries: 8, MinDelay: 5 * time.Millisecond, MaxDelay: 50 * time.Millisecond, MaxRetryAfter: 2 * time.Second}),
 		flexmetal.WithMinPollInterval(10 * time.Millisecond),
 	}
-	catalogs := newCatalogRegistry()
+	catalogs := shared.NewCatalogRegistry()
 	factories := map[string]func() (tfprotov6.ProviderServer, error){
 		TypeName: providerserver.NewProtocol6WithError(&flexmetalProvider{version: "test", clientOptions: opts, catalogs: catalogs}),
 	}
@@ -129,7 +130,7 @@ func accPreCheck(t *testing.T) {
 
 func TestAccProvider_missingAPIKeyIsAttributeError(t *testing.T) {
 	env := newSimEnv(t, simulator.Config{})
-	t.Setenv(EnvAPIKey, "")
+	t.Setenv(shared.EnvAPIKey, "")
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { accPreCheck(t) },
 		ProtoV6ProviderFactories: env.factories,
@@ -198,7 +199,7 @@ func TestCheckBaseURL(t *testing.T) {
 		{"https://api.i3d.net/?x=1", "query string"},
 	}
 	for _, c := range cases {
-		got := checkBaseURL(c.url)
+		got := shared.CheckBaseURL(c.url)
 		if c.want == "" && got != "" || c.want != "" && !regexp.MustCompile(regexp.QuoteMeta(c.want)).MatchString(got) {
 			t.Errorf("checkBaseURL(%q) = %q, want %q", c.url, got, c.want)
 		}
@@ -210,3 +211,6 @@ func TestCheckBaseURL(t *testing.T) {
 func errorPattern(pattern string) *regexp.Regexp {
 	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
 }
+
+// listIDPattern is what every list data source's id looks like.
+var listIDPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)

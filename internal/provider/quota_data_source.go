@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -10,12 +11,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-const quotaTypeName = TypeName + "_quota"
+const quotaTypeName = shared.TypeName + "_quota"
 
 var _ datasource.DataSourceWithConfigure = (*quotaDataSource)(nil)
 
 type quotaDataSource struct {
-	data *providerData
+	data *shared.ProviderData
 }
 
 // NewQuotaDataSource returns the flexmetal_quota data source.
@@ -33,7 +34,7 @@ func (d *quotaDataSource) Metadata(_ context.Context, _ datasource.MetadataReque
 }
 
 func (d *quotaDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+	d.data = shared.ProviderDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // locationInstanceTypeFilters are the optional filters of the account's quota and commit lists.
@@ -55,7 +56,7 @@ func locationInstanceTypeFilters(listed string) map[string]schema.Attribute {
 func (d *quotaDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads how many servers the account may run, per location and instance type, and how many it runs: the on-demand quota and each contract's committed capacity. An order beyond what a quota leaves `available` fails; `flexmetal_server` plans warn when they would order more than that.",
-		Attributes: withAttributes(locationInstanceTypeFilters("quotas"), map[string]schema.Attribute{
+		Attributes: shared.WithAttributes(locationInstanceTypeFilters("quotas"), map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "A hash of the filters and the listed quotas; it changes when the list does (not when usage does).",
 				Computed:            true,
@@ -63,25 +64,25 @@ func (d *quotaDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"quotas": schema.ListNestedAttribute{
 				MarkdownDescription: "One quota per location, instance type and kind of quota, sorted by `location`, `instance_type`, the on-demand quota first, then `contract_id`.",
 				Computed:            true,
-				NestedObject:        schema.NestedAttributeObject{Attributes: quotaAttributes.dataSource()},
+				NestedObject:        schema.NestedAttributeObject{Attributes: quotaAttributes.DataSource()},
 			},
 		}),
 	}
 }
 
 func (d *quotaDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	cfg, ok := decode[quotaDataSourceModel](ctx, d.data, quotaTypeName, req.Config.Get, &resp.Diagnostics)
+	cfg, ok := shared.Decode[quotaDataSourceModel](ctx, d.data, quotaTypeName, req.Config.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	quotas, err := d.data.client.Account.Quotas(ctx)
+	quotas, err := d.data.Client.Account.Quotas(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read FlexMetal Quota", "Reading the account's quota and usage failed.\n\n"+apiErrorDetail(err))
+		resp.Diagnostics.AddError("Unable to Read FlexMetal Quota", "Reading the account's quota and usage failed.\n\n"+shared.APIErrorDetail(err))
 		return
 	}
 	location, instanceType := cfg.Location.ValueString(), cfg.InstanceType.ValueString()
 	models, ids := quotaModels(quotas, location, instanceType)
-	cfg.ID = types.StringValue(listID(map[string]string{"location": location, "instance_type": instanceType}, ids))
+	cfg.ID = types.StringValue(shared.ItemsID(map[string]string{"location": location, "instance_type": instanceType}, ids))
 	cfg.Quotas = models
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
 // hiddenServerStatuses are left out of a server list whose configuration names no status: a
@@ -30,7 +31,7 @@ var _ list.ListResourceWithConfigure = (*serverListResource)(nil)
 // serverListResource lists the account's servers for `terraform query`, so that running
 // servers can be found and adopted with generated configuration.
 type serverListResource struct {
-	data *providerData
+	data *shared.ProviderData
 }
 
 // NewServerListResource returns the flexmetal_server list resource.
@@ -48,7 +49,7 @@ func (r *serverListResource) Metadata(_ context.Context, _ resource.MetadataRequ
 }
 
 func (r *serverListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+	r.data = shared.ProviderDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *serverListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
@@ -56,7 +57,7 @@ func (r *serverListResource) ListResourceConfigSchema(_ context.Context, _ list.
 		MarkdownDescription: "Lists the account's FlexMetal servers for `terraform query` (Terraform 1.14 and later), whether Terraform manages them or not, oldest first. Each result carries the server's identity (`id`) and a display name `NAME (LOCATION, STATUS)`; with `include_resource = true` also the `flexmetal_server` resource as an import would read it, so `terraform query -generate-config-out=FILE` writes configuration and import blocks that adopt the servers without changing them. All filters are optional and combine: a server must match each one given.",
 		Attributes: map[string]schema.Attribute{
 			"status": schema.ListAttribute{
-				MarkdownDescription: "Only list servers in one of these statuses: " + quoteAllMarkdown(serverStatuses) + ". Without it, every server except `releasing` and `released` ones is listed (those count as deleted and cannot be adopted).",
+				MarkdownDescription: "Only list servers in one of these statuses: " + shared.QuoteAllMarkdown(serverStatuses) + ". Without it, every server except `releasing` and `released` ones is listed (those count as deleted and cannot be adopted).",
 				Optional:            true,
 				ElementType:         types.StringType,
 				Validators: []validator.List{
@@ -68,7 +69,7 @@ func (r *serverListResource) ListResourceConfigSchema(_ context.Context, _ list.
 				MarkdownDescription: "Only list servers carrying all of these tags, e.g. `[\"env:prod\", \"role:web\"]`.",
 				Optional:            true,
 				ElementType:         types.StringType,
-				Validators:          []validator.List{listvalidator.ValueStringsAre(tagValidator())},
+				Validators:          []validator.List{listvalidator.ValueStringsAre(shared.TagValidator())},
 			},
 			"location": schema.StringAttribute{
 				MarkdownDescription: "Only list servers at this location, by name, e.g. `EU: Rotterdam` (see the `flexmetal_locations` data source).",
@@ -100,7 +101,7 @@ func (f serverListFilter) matches(srv *flexmetal.Server) bool {
 // filter resolves the configuration: one status and the tags go to the API, more statuses and the
 // location are checked on each listed server. The location must exist in the catalog, so a typo
 // is an error that suggests the right name instead of an empty list.
-func (m serverListConfigModel) filter(ctx context.Context, cat *catalog) (serverListFilter, diag.Diagnostics) {
+func (m serverListConfigModel) filter(ctx context.Context, cat *shared.Catalog) (serverListFilter, diag.Diagnostics) {
 	var f serverListFilter
 	var diags diag.Diagnostics
 	if !m.Status.IsNull() {
@@ -117,15 +118,11 @@ func (m serverListConfigModel) filter(ctx context.Context, cat *catalog) (server
 		f.opts.Tags = slices.Compact(f.opts.Tags)
 	}
 	if name := m.Location.ValueString(); name != "" && !diags.HasError() {
-		loc, ok, names, err := cat.LocationByName(ctx, name)
-		switch {
-		case err != nil:
+		loc, ok := shared.LookupLocation(ctx, cat, name, path.Root("location"), &diags, func(err error) {
 			diags.AddError("Unable to Read FlexMetal Locations",
-				fmt.Sprintf("The location filter %q could not be checked against the FlexMetal catalog.\n\n%s", name, apiErrorDetail(err)))
-		case !ok:
-			diags.AddAttributeError(path.Root("location"), "Unknown FlexMetal Location",
-				fmt.Sprintf("Location %q does not exist. %s", name, choicesText(name, names)))
-		default:
+				fmt.Sprintf("The location filter %q could not be checked against the FlexMetal catalog.\n\n%s", name, shared.APIErrorDetail(err)))
+		})
+		if ok {
 			f.locationID, f.location = loc.ID, loc.Name
 		}
 	}
@@ -134,26 +131,26 @@ func (m serverListConfigModel) filter(ctx context.Context, cat *catalog) (server
 
 func (r *serverListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var diags diag.Diagnostics
-	cfg, ok := decode[serverListConfigModel](ctx, r.data, serverTypeName, req.Config.Get, &diags)
+	cfg, ok := shared.Decode[serverListConfigModel](ctx, r.data, serverTypeName, req.Config.Get, &diags)
 	if !ok {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	filter, d := cfg.filter(ctx, r.data.catalog)
+	filter, d := cfg.filter(ctx, r.data.Catalog)
 	if diags.Append(d...); diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	listed, err := r.data.client.Servers.List(ctx, filter.opts)
+	listed, err := r.data.Client.Servers.List(ctx, filter.opts)
 	if err != nil {
 		diags.AddError("Unable to List Servers",
-			fmt.Sprintf("Listing the FlexMetal servers%s failed.\n\n%s", describeServerFilter(filter.opts), apiErrorDetail(err)))
+			fmt.Sprintf("Listing the FlexMetal servers%s failed.\n\n%s", describeServerFilter(filter.opts), shared.APIErrorDetail(err)))
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
 	servers := slices.DeleteFunc(listed, func(s *flexmetal.Server) bool { return !filter.matches(s) })
 	slices.SortFunc(servers, compareServers)
-	stream.Results = listResults(ctx, req, servers, func(s *flexmetal.Server) string { return s.UUID }, serverDisplayName, setImportedServer)
+	stream.Results = shared.QueryResults(ctx, req, servers, func(s *flexmetal.Server) string { return s.UUID }, serverDisplayName, setImportedServer)
 }
 
 // serverDisplayName is how terraform query shows a server: "web-1 (EU: Rotterdam, delivered)".

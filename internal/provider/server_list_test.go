@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
 )
 
@@ -87,7 +88,7 @@ func TestSetImportedServer(t *testing.T) {
 	srv := &flexmetal.Server{
 		UUID: "019256ab-1554-73a7-b091-f024b0a724ea", Name: "web-1", Status: "delivered", Location: "EU: Rotterdam",
 		InstanceType: "bm7.std.8", OSSlug: "ubuntu-2404-lts", IPAddresses: []string{"192.0.2.10"},
-		Tags: []string{"role:web", creationTagPrefix + "abc"}, CreatedAt: created, DeliveredAt: &created, ContractID: "C-1",
+		Tags: []string{"role:web", shared.CreationTagPrefix + "abc"}, CreatedAt: created, DeliveredAt: &created, ContractID: "C-1",
 	}
 	failOn(t, setImportedServer(ctx, out, srv))
 	var m serverModel
@@ -125,10 +126,10 @@ func TestListResultsLimit(t *testing.T) {
 		{UUID: "c", Name: "three", PublicKey: testPublicKey},
 	}
 	var got []string
-	for result := range listResults(ctx, req, keys, func(k *flexmetal.SSHKey) string { return k.UUID }, sshKeyDisplayName, setImportedSSHKey) {
+	for result := range shared.QueryResults(ctx, req, keys, func(k *flexmetal.SSHKey) string { return k.UUID }, sshKeyDisplayName, setImportedSSHKey) {
 		failOn(t, result.Diagnostics)
 		var id, name types.String
-		failOn(t, result.Identity.GetAttribute(ctx, identityIDPath, &id))
+		failOn(t, result.Identity.GetAttribute(ctx, shared.IdentityIDPath, &id))
 		failOn(t, result.Resource.GetAttribute(ctx, path.Root("name"), &name))
 		got = append(got, id.ValueString()+" "+name.ValueString()+" "+result.DisplayName)
 	}

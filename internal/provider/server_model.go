@@ -13,14 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
-
-// creationTagPrefix marks the one-time tag a create carries so that a server whose create
-// answer was lost can be found again. It never appears in the tags attribute.
-const creationTagPrefix = "tf-create:"
-
-// maxTags is the API's limit of tags per server.
-const maxTags = 60
 
 // serverModel is the flexmetal_server resource's Terraform data. PostInstallScriptWO is
 // write-only: null in every plan and state until takeWriteOnly reads it from the configuration.
@@ -75,7 +69,7 @@ func (m serverModel) os(ctx context.Context) (serverOSModel, bool, diag.Diagnost
 	if m.OS.IsNull() || m.OS.IsUnknown() {
 		return out, false, nil
 	}
-	diags := m.OS.As(ctx, &out, objectAsOptions)
+	diags := m.OS.As(ctx, &out, shared.ObjectAsOptions)
 	return out, !diags.HasError(), diags
 }
 
@@ -178,7 +172,7 @@ func (m *serverModel) applyServer(ctx context.Context, srv *flexmetal.Server) di
 		}
 	}
 	if srv.OSSlug != "" || osm.Slug.IsUnknown() {
-		osm.Slug = stringOrNull(srv.OSSlug)
+		osm.Slug = shared.StringOrNull(srv.OSSlug)
 	}
 	obj, d := types.ObjectValueFrom(ctx, serverOSAttrTypes(), osm)
 	diags.Append(d...)
@@ -188,7 +182,7 @@ func (m *serverModel) applyServer(ctx context.Context, srv *flexmetal.Server) di
 	if len(tags) == 0 && (m.Tags.IsNull() || m.Tags.IsUnknown()) {
 		m.Tags = types.SetNull(types.StringType)
 	} else {
-		m.Tags = stringSetValue(tags)
+		m.Tags = shared.StringSetValue(tags)
 	}
 	if srv.ContractID != "" {
 		m.ContractID = types.StringValue(srv.ContractID)
@@ -222,7 +216,7 @@ func (m *serverModel) nullUnknowns() {
 func visibleTags(tags []string) []string {
 	out := make([]string, 0, len(tags))
 	for _, t := range tags {
-		if !strings.HasPrefix(t, creationTagPrefix) {
+		if !strings.HasPrefix(t, shared.CreationTagPrefix) {
 			out = append(out, t)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
 func osValue(t *testing.T, slug string, params []kernelParamModel, parts []partitionModel, ipxe types.String) types.Object {
@@ -101,7 +102,7 @@ func TestServerModelApplyServer(t *testing.T) {
 		UUID: "0192aaaa-0000-7000-8000-000000000001", Name: "web-1", Status: "delivered", StatusMessage: "OK",
 		Location: "EU: Rotterdam", InstanceType: "bm7.std.8", OSSlug: "ubuntu-2404-lts",
 		IPAddresses: []string{"192.0.2.10", "198.51.100.10"},
-		Tags:        []string{"z", creationTagPrefix + "abc", "a"},
+		Tags:        []string{"z", shared.CreationTagPrefix + "abc", "a"},
 		CreatedAt:   delivered.Add(-10 * time.Minute), DeliveredAt: &delivered,
 		ContractID: "POOL-1",
 	}
@@ -121,7 +122,7 @@ func TestServerModelApplyServer(t *testing.T) {
 			},
 			check: func(t *testing.T, m serverModel) {
 				var osm serverOSModel
-				failOn(t, m.OS.As(context.Background(), &osm, objectAsOptions))
+				failOn(t, m.OS.As(context.Background(), &osm, shared.ObjectAsOptions))
 				if osm.Partitions.IsNull() || len(osm.Partitions.Elements()) != 1 {
 					t.Errorf("partitions lost: %v", osm.Partitions)
 				}
@@ -135,7 +136,7 @@ func TestServerModelApplyServer(t *testing.T) {
 			prior: serverModel{serverReportedModel: serverReportedModel{ID: types.StringValue(api.UUID)}, OS: types.ObjectNull(serverOSAttrTypes()), Tags: types.SetNull(types.StringType), SSHKeys: types.ListNull(types.StringType)},
 			check: func(t *testing.T, m serverModel) {
 				var osm serverOSModel
-				failOn(t, m.OS.As(context.Background(), &osm, objectAsOptions))
+				failOn(t, m.OS.As(context.Background(), &osm, shared.ObjectAsOptions))
 				if osm.Slug.ValueString() != "ubuntu-2404-lts" || !osm.Partitions.IsNull() || !osm.IPXEScriptURL.IsNull() {
 					t.Errorf("os = %+v, want the API's slug and null customizations", osm)
 				}
@@ -178,7 +179,7 @@ func TestServerModelApplyServer(t *testing.T) {
 func TestServerModelApplyServer_emptyTagsStayNullWhenUnset(t *testing.T) {
 	for _, prior := range []types.Set{types.SetNull(types.StringType), stringSet(t)} {
 		m := serverModel{OS: types.ObjectNull(serverOSAttrTypes()), Tags: prior}
-		failOn(t, m.applyServer(context.Background(), &flexmetal.Server{UUID: "u", Tags: []string{creationTagPrefix + "x"}}))
+		failOn(t, m.applyServer(context.Background(), &flexmetal.Server{UUID: "u", Tags: []string{shared.CreationTagPrefix + "x"}}))
 		if prior.IsNull() != m.Tags.IsNull() || len(m.Tags.Elements()) != 0 {
 			t.Errorf("prior %v: tags = %v, want the same emptiness (no drift between null and [])", prior, m.Tags)
 		}
@@ -202,12 +203,12 @@ func TestDiffTags(t *testing.T) {
 }
 
 func TestChoicesText_namesClosestFirst(t *testing.T) {
-	got := choicesText("EU: Roterdam", []string{"US: Dallas - TX", "EU: Rotterdam", "JP: Tokyo"})
+	got := shared.ChoicesText("EU: Roterdam", []string{"US: Dallas - TX", "EU: Rotterdam", "JP: Tokyo"})
 	want := `Did you mean "EU: Rotterdam"? Valid values: "EU: Rotterdam", "JP: Tokyo", "US: Dallas - TX".`
 	if got != want {
 		t.Errorf("choicesText = %q, want %q", got, want)
 	}
-	if got := choicesText("x", nil); got == "" {
+	if got := shared.ChoicesText("x", nil); got == "" {
 		t.Error("choicesText with no choices must still explain")
 	}
 }

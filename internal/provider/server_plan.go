@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
 // privateAdoptKey marks an imported server: attributes the API cannot report are taken from the
@@ -119,10 +120,10 @@ func (r *serverResource) ValidateConfig(ctx context.Context, req resource.Valida
 	hasIPXE := !osm.IPXEScriptURL.IsNull()
 	switch {
 	case slug == customIPXESlug && !hasIPXE:
-		resp.Diagnostics.AddAttributeError(configLinePath(ipxePath), "Missing iPXE Script URL",
+		resp.Diagnostics.AddAttributeError(shared.ConfigLinePath(ipxePath), "Missing iPXE Script URL",
 			"The custom-ipxe operating system boots from your own iPXE script: set os.ipxe_script_url to its http(s) URL.")
 	case slug != customIPXESlug && hasIPXE && !osm.Slug.IsNull():
-		resp.Diagnostics.AddAttributeError(configLinePath(ipxePath), "iPXE Script URL Not Allowed",
+		resp.Diagnostics.AddAttributeError(shared.ConfigLinePath(ipxePath), "iPXE Script URL Not Allowed",
 			fmt.Sprintf("os.ipxe_script_url only applies to the custom-ipxe operating system, but os.slug is %q. Remove ipxe_script_url, or set slug to \"custom-ipxe\".", slug))
 	}
 }
@@ -182,7 +183,7 @@ func warnReinstall(state *serverModel, changed path.Paths, diags *diag.Diagnosti
 	for i, p := range changed {
 		names[i] = p.String()
 	}
-	diags.AddAttributeWarning(configLinePath(changed[0]), "Server Will Be Reinstalled",
+	diags.AddAttributeWarning(shared.ConfigLinePath(changed[0]), "Server Will Be Reinstalled",
 		fmt.Sprintf("Applying this plan reinstalls server %s (%s) in place because %s changed: its disks are erased and the operating system is installed again. It keeps its id and IP addresses. To order a new server instead, set allow_reinstall = false.",
 			state.ID.ValueString(), state.Name.ValueString(), strings.Join(names, ", ")))
 }
@@ -194,7 +195,7 @@ func warnReinstall(state *serverModel, changed path.Paths, diags *diag.Diagnosti
 // judges at apply), unless the API refused the credentials or could not be reached: then no apply
 // can succeed, and the plan fails.
 func (r *serverResource) validateAgainstCatalog(ctx context.Context, plan serverModel, state *serverModel, diags *diag.Diagnostics) {
-	cat := r.data.catalog
+	cat := r.data.Catalog
 	var osDiags diag.Diagnostics
 	var wg sync.WaitGroup
 	keyless := !plan.SSHKeys.IsUnknown() && len(plan.SSHKeys.Elements()) == 0
@@ -210,39 +211,36 @@ func (r *serverResource) validateAgainstCatalog(ctx context.Context, plan server
 }
 
 // validateLocation checks that a location exists and, when known, that it offers instanceType.
-func validateLocation(ctx context.Context, cat *catalog, location string, instanceType types.String, diags *diag.Diagnostics) {
-	loc, ok, names, err := cat.LocationByName(ctx, location)
+func validateLocation(ctx context.Context, cat *shared.Catalog, location string, instanceType types.String, diags *diag.Diagnostics) {
+	loc, ok := shared.LookupLocation(ctx, cat, location, path.Root("location"), diags, func(err error) {
+		addCatalogError(diags, "Location", "location and instance_type", err)
+	})
+	if !ok || instanceType.IsUnknown() {
+		return
+	}
+	name := instanceType.ValueString()
+	_, ok, names, err := cat.InstanceTypeByName(ctx, loc, name)
 	switch {
 	case err != nil:
-		addCatalogError(diags, "Location", "location and instance_type", err)
+		addCatalogError(diags, "Instance Type", "instance_type (offered at "+loc.Name+")", err)
 	case !ok:
-		diags.AddAttributeError(path.Root("location"), "Unknown FlexMetal Location",
-			fmt.Sprintf("Location %q does not exist. %s", location, choicesText(location, names)))
-	case !instanceType.IsUnknown():
-		name := instanceType.ValueString()
-		_, ok, names, err := cat.InstanceTypeByName(ctx, loc, name)
-		switch {
-		case err != nil:
-			addCatalogError(diags, "Instance Type", "instance_type (offered at "+loc.Name+")", err)
-		case !ok:
-			diags.AddAttributeError(path.Root("instance_type"), "Instance Type Not Offered at Location",
-				fmt.Sprintf("Instance type %q is not offered at %q. %s", name, loc.Name, choicesText(name, names)))
-		}
+		diags.AddAttributeError(path.Root("instance_type"), "Instance Type Not Offered at Location",
+			fmt.Sprintf("Instance type %q is not offered at %q. %s", name, loc.Name, shared.ChoicesText(name, names)))
 	}
 }
 
 // validateOS checks that an operating system exists and can be ordered with a FlexMetal server,
 // and, for a server without SSH keys, that the system needs none.
-func validateOS(ctx context.Context, cat *catalog, slug string, keyless bool, diags *diag.Diagnostics) {
+func validateOS(ctx context.Context, cat *shared.Catalog, slug string, keyless bool, diags *diag.Diagnostics) {
 	osys, ok, orderable, err := cat.OperatingSystemBySlug(ctx, slug)
 	switch {
 	case err != nil:
 		addCatalogError(diags, "Operating System", "os.slug", err)
 	case !ok:
-		diags.AddAttributeError(configLinePath(osSlugPath), "Unknown Operating System",
-			fmt.Sprintf("os.slug: operating system %q does not exist. %s", slug, choicesText(slug, orderable)))
+		diags.AddAttributeError(shared.ConfigLinePath(osSlugPath), "Unknown Operating System",
+			fmt.Sprintf("os.slug: operating system %q does not exist. %s", slug, shared.ChoicesText(slug, orderable)))
 	case !osys.Orderable():
-		diags.AddAttributeError(configLinePath(osSlugPath), "Operating System Not Available for FlexMetal",
+		diags.AddAttributeError(shared.ConfigLinePath(osSlugPath), "Operating System Not Available for FlexMetal",
 			fmt.Sprintf("os.slug: operating system %q exists but cannot be ordered with a FlexMetal server: %s. Choose another slug; the flexmetal_operating_systems data source lists the orderable ones.", osys.Slug, whyNotOrderable(osys)))
 	case keyless && !takesNoKeys(osys):
 		diags.AddAttributeError(path.Root("ssh_keys"), "SSH Keys Required",
@@ -275,7 +273,7 @@ func whyNotOrderable(o flexmetal.OperatingSystem) string {
 // Instance Type, Operating System) on the attributes named by attrs. It is an error when the API
 // cannot be used at all as configured, a warning otherwise.
 func addCatalogError(diags *diag.Diagnostics, what, attrs string, err error) {
-	detail := apiErrorDetail(err)
+	detail := shared.APIErrorDetail(err)
 	switch {
 	case flexmetal.IsUnauthorized(err):
 		diags.AddError("FlexMetal API Refused the Credentials",

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
 // privateReinstallKey marks a server whose last reinstall was sent but did not complete
@@ -31,11 +32,11 @@ func reinstallIncomplete(ctx context.Context, private interface {
 // post_install_script_wo_version changed, reinstalls the server (ModifyPlan has already turned
 // those changes into a replacement when allow_reinstall is false).
 func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, ok := decode[serverModel](ctx, r.data, serverTypeName, req.Plan.Get, &resp.Diagnostics)
+	plan, ok := shared.Decode[serverModel](ctx, r.data, serverTypeName, req.Plan.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	state, ok := decode[serverModel](ctx, r.data, serverTypeName, req.State.Get, &resp.Diagnostics)
+	state, ok := shared.Decode[serverModel](ctx, r.data, serverTypeName, req.State.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -81,7 +82,7 @@ func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest,
 	// instead of contradicting the plan.
 	plan.nullUnknowns()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
+	resp.Diagnostics.Append(shared.SetIdentity(ctx, resp.Identity, id)...)
 	// Adopted values are now in state: later changes to them count again.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateAdoptKey, nil)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReinstallKey, nil)...)
@@ -99,18 +100,18 @@ func (r *serverResource) updateTags(ctx context.Context, id string, plan, state 
 	if diags.HasError() {
 		return false
 	}
-	client := r.data.client
+	client := r.data.Client
 	for _, tag := range diffTags(have, want) {
 		if _, err := client.Servers.RemoveTag(ctx, id, tag); err != nil && !flexmetal.IsNotFound(err) {
 			diags.AddAttributeError(path.Root("tags"), "Unable to Remove Server Tag",
-				fmt.Sprintf("Removing tag %q from server %s failed.\n\n%s", tag, id, apiErrorDetail(err)))
+				fmt.Sprintf("Removing tag %q from server %s failed.\n\n%s", tag, id, shared.APIErrorDetail(err)))
 			return false
 		}
 	}
 	for _, tag := range diffTags(want, have) {
 		if _, err := client.Servers.AddTag(ctx, id, tag); err != nil {
 			diags.AddAttributeError(path.Root("tags"), "Unable to Add Server Tag",
-				fmt.Sprintf("Adding tag %q to server %s failed.\n\n%s", tag, id, apiErrorDetail(err)))
+				fmt.Sprintf("Adding tag %q to server %s failed.\n\n%s", tag, id, shared.APIErrorDetail(err)))
 			return false
 		}
 	}
@@ -120,7 +121,7 @@ func (r *serverResource) updateTags(ctx context.Context, id string, plan, state 
 // reinstall sends the planned installation and waits until the server is delivered again,
 // logging each status change.
 func (r *serverResource) reinstall(ctx context.Context, id string, install flexmetal.UpdateServerRequest) (srv *flexmetal.Server, sent bool, err error) {
-	return reinstallServer(ctx, r.data.client.Servers, id, install, func(phase string) func(*flexmetal.Server) {
+	return reinstallServer(ctx, r.data.Client.Servers, id, install, func(phase string) func(*flexmetal.Server) {
 		return progressLogger(ctx, phase)
 	})
 }
@@ -166,7 +167,7 @@ func failedReinstallMessage(failed *flexmetal.ReinstallFailedError) string {
 }
 
 // addReinstallError explains a reinstall that did not complete, and what the next plan does.
-func addReinstallError(ctx context.Context, diags *diag.Diagnostics, s typedSchema, state *serverModel, timeout time.Duration, err error) {
+func addReinstallError(ctx context.Context, diags *diag.Diagnostics, s shared.TypedSchema, state *serverModel, timeout time.Duration, err error) {
 	server := fmt.Sprintf("server %s (%s)", state.ID.ValueString(), state.Name.ValueString())
 	const next = "The state keeps the previous values, so the next plan shows the change again. If the server's status is then \"failed\", the plan replaces it (a new server is ordered); if it is \"delivered\", the next apply reinstalls it again."
 	var failed *flexmetal.ReinstallFailedError
@@ -181,8 +182,8 @@ func addReinstallError(ctx context.Context, diags *diag.Diagnostics, s typedSche
 	case errors.As(err, &wait):
 		diags.AddError("Server Reinstall Did Not Complete", fmt.Sprintf("Waiting for the reinstall of %s stopped (last status %q): %v. The reinstall goes on without Terraform.\n\n%s The next apply waits for a reinstall still running before sending another.", server, wait.LastStatus(), err, next))
 	case errors.As(err, &ambiguous):
-		diags.AddError("Unable to Confirm Server Reinstall", fmt.Sprintf("The reinstall of %s was sent but its answer was lost, and the server's reinstall commands could not be read to tell whether the API acted.\n\n%s The next apply checks for a reinstall still running before sending another.\n\n%s", server, next, apiErrorDetail(err)))
+		diags.AddError("Unable to Confirm Server Reinstall", fmt.Sprintf("The reinstall of %s was sent but its answer was lost, and the server's reinstall commands could not be read to tell whether the API acted.\n\n%s The next apply checks for a reinstall still running before sending another.\n\n%s", server, next, shared.APIErrorDetail(err)))
 	default:
-		addAPIError(ctx, diags, s, "Unable to Reinstall Server", fmt.Sprintf("Reinstalling %s failed; the server was not changed.", server), err)
+		shared.AddAPIError(ctx, diags, s, "Unable to Reinstall Server", fmt.Sprintf("Reinstalling %s failed; the server was not changed.", server), err)
 	}
 }

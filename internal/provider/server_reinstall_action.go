@@ -17,10 +17,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
 const (
-	serverReinstallActionTypeName = TypeName + "_server_reinstall"
+	serverReinstallActionTypeName = shared.TypeName + "_server_reinstall"
 	defaultReinstallActionTimeout = 60 * time.Minute
 )
 
@@ -32,7 +33,7 @@ var (
 // serverReinstallAction reinstalls a server on demand (terraform apply -invoke, or an
 // action_trigger), with the day-2 machinery of the flexmetal_server resource's in-place reinstall.
 type serverReinstallAction struct {
-	data *providerData
+	data *shared.ProviderData
 }
 
 // NewServerReinstallAction returns the flexmetal_server_reinstall action.
@@ -51,7 +52,7 @@ func (a *serverReinstallAction) Metadata(_ context.Context, _ action.MetadataReq
 }
 
 func (a *serverReinstallAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	a.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+	a.data = shared.ProviderDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (a *serverReinstallAction) Schema(ctx context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
@@ -62,7 +63,7 @@ func (a *serverReinstallAction) Schema(ctx context.Context, _ action.SchemaReque
 			"server_id": aschema.StringAttribute{
 				MarkdownDescription: "UUID of the server to reinstall, e.g. `flexmetal_server.web.id`.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(uuidPattern, "must be a server UUID, e.g. \"019256ab-1554-73a7-b091-f024b0a724ea\"")},
+				Validators:          []validator.String{stringvalidator.RegexMatches(shared.UUIDPattern, "must be a server UUID, e.g. \"019256ab-1554-73a7-b091-f024b0a724ea\"")},
 			},
 			"os": withDescription(actionOSAttribute(server["os"]),
 				"Operating system to install instead of the server's current one, as in the `os` attribute of `flexmetal_server`. Without it, the server's current operating system (`os.slug`) is installed again, without kernel parameters, custom partitions or iPXE script."),
@@ -71,7 +72,7 @@ func (a *serverReinstallAction) Schema(ctx context.Context, _ action.SchemaReque
 			"timeout": aschema.StringAttribute{
 				MarkdownDescription: "How long to wait until the server is `delivered` again, as a Go duration such as `90m` (default `60m`). When it runs out the action fails, and the reinstall goes on without Terraform.",
 				Optional:            true,
-				Validators:          []validator.String{durationValidator(time.Minute, 24*time.Hour)},
+				Validators:          []validator.String{shared.DurationValidator(time.Minute, 24*time.Hour)},
 			},
 		},
 	}
@@ -100,11 +101,11 @@ func (a *serverReinstallAction) ModifyPlan(ctx context.Context, req action.Modif
 		}
 		slug = types.StringValue(srv.OSSlug)
 	}
-	validateOS(ctx, a.data.catalog, slug.ValueString(), len(cfg.SSHKeys.Elements()) == 0, &resp.Diagnostics)
+	validateOS(ctx, a.data.Catalog, slug.ValueString(), len(cfg.SSHKeys.Elements()) == 0, &resp.Diagnostics)
 }
 
 func (a *serverReinstallAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
-	cfg, ok := decode[serverReinstallActionModel](ctx, a.data, serverReinstallActionTypeName, req.Config.Get, &resp.Diagnostics)
+	cfg, ok := shared.Decode[serverReinstallActionModel](ctx, a.data, serverReinstallActionTypeName, req.Config.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -138,7 +139,7 @@ func (a *serverReinstallAction) Invoke(ctx context.Context, req action.InvokeReq
 	tflog.Info(ctx, "Reinstalling FlexMetal server (action)", map[string]any{"id": id, "name": srv.Name, "os": install.OS.Slug, "ssh_keys": len(install.SSHKeys)})
 	progress(fmt.Sprintf("Reinstalling %s with %s; its disks are erased.", server, install.OS.Slug))
 
-	done, sent, err := reinstallServer(ctx, a.data.client.Servers, id, install, func(phase string) func(*flexmetal.Server) {
+	done, sent, err := reinstallServer(ctx, a.data.Client.Servers, id, install, func(phase string) func(*flexmetal.Server) {
 		log := progressLogger(ctx, phase)
 		return func(s *flexmetal.Server) {
 			log(s)
@@ -156,13 +157,13 @@ func (a *serverReinstallAction) Invoke(ctx context.Context, req action.InvokeReq
 // server reads the server the action is configured for; a missing, releasing or released one is
 // an error on server_id.
 func (a *serverReinstallAction) server(ctx context.Context, id string, diags *diag.Diagnostics) (*flexmetal.Server, bool) {
-	srv, err := a.data.client.Servers.Get(ctx, id)
+	srv, err := a.data.Client.Servers.Get(ctx, id)
 	switch {
 	case flexmetal.IsNotFound(err):
 		diags.AddAttributeError(path.Root("server_id"), "Server Not Found",
 			fmt.Sprintf("Server %s does not exist in this FlexMetal account, so it cannot be reinstalled. Check server_id; the flexmetal_servers data source lists the account's servers.", id))
 	case err != nil:
-		diags.AddError("Unable to Read Server", fmt.Sprintf("Reading server %s failed, so it was not reinstalled.\n\n%s", id, apiErrorDetail(err)))
+		diags.AddError("Unable to Read Server", fmt.Sprintf("Reading server %s failed, so it was not reinstalled.\n\n%s", id, shared.APIErrorDetail(err)))
 	case srv.Status == flexmetal.StatusReleasing || srv.Status == flexmetal.StatusReleased:
 		diags.AddAttributeError(path.Root("server_id"), "Server Released",
 			fmt.Sprintf("Server %s (%s) is %s and cannot be reinstalled.", id, srv.Name, srv.Status))
@@ -199,7 +200,7 @@ func (m serverReinstallActionModel) toUpdateRequest(ctx context.Context, srv *fl
 }
 
 // addReinstallActionError explains a reinstall by the action that did not complete.
-func addReinstallActionError(ctx context.Context, diags *diag.Diagnostics, s typedSchema, server string, timeout time.Duration, sent bool, err error) {
+func addReinstallActionError(ctx context.Context, diags *diag.Diagnostics, s shared.TypedSchema, server string, timeout time.Duration, sent bool, err error) {
 	const again = "Invoking the action again waits for a reinstall still running, then reinstalls once more."
 	var failed *flexmetal.ReinstallFailedError
 	var wait *flexmetal.WaitError
@@ -213,11 +214,11 @@ func addReinstallActionError(ctx context.Context, diags *diag.Diagnostics, s typ
 	case errors.As(err, &wait):
 		diags.AddError("Server Reinstall Did Not Complete", fmt.Sprintf("Waiting for the reinstall of %s stopped (last status %q): %v. The reinstall goes on without Terraform. %s", server, wait.LastStatus(), err, again))
 	case errors.As(err, &ambiguous):
-		diags.AddError("Unable to Confirm Server Reinstall", fmt.Sprintf("The reinstall of %s was sent but its answer was lost, and the server's reinstall commands could not be read to tell whether the API acted. Check the server's status before invoking the action again.\n\n%s", server, apiErrorDetail(err)))
+		diags.AddError("Unable to Confirm Server Reinstall", fmt.Sprintf("The reinstall of %s was sent but its answer was lost, and the server's reinstall commands could not be read to tell whether the API acted. Check the server's status before invoking the action again.\n\n%s", server, shared.APIErrorDetail(err)))
 	case sent:
-		diags.AddError("Server Reinstall Did Not Complete", fmt.Sprintf("The reinstall of %s was accepted, but waiting for it failed. %s\n\n%s", server, again, apiErrorDetail(err)))
+		diags.AddError("Server Reinstall Did Not Complete", fmt.Sprintf("The reinstall of %s was accepted, but waiting for it failed. %s\n\n%s", server, again, shared.APIErrorDetail(err)))
 	default:
-		addAPIError(ctx, diags, s, "Unable to Reinstall Server", fmt.Sprintf("Reinstalling %s failed; the server was not changed.", server), err)
+		shared.AddAPIError(ctx, diags, s, "Unable to Reinstall Server", fmt.Sprintf("Reinstalling %s failed; the server was not changed.", server), err)
 	}
 }
 

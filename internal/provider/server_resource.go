@@ -17,10 +17,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
 const (
-	serverTypeName       = TypeName + "_server"
+	serverTypeName       = shared.TypeName + "_server"
 	defaultCreateTimeout = 60 * time.Minute
 	defaultUpdateTimeout = 60 * time.Minute
 	defaultDeleteTimeout = 20 * time.Minute
@@ -34,7 +35,7 @@ var (
 )
 
 type serverResource struct {
-	data *providerData
+	data *shared.ProviderData
 }
 
 // NewServerResource returns the flexmetal_server resource.
@@ -45,11 +46,11 @@ func (r *serverResource) Metadata(_ context.Context, _ resource.MetadataRequest,
 }
 
 func (r *serverResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+	r.data = shared.ProviderDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, ok := decode[serverModel](ctx, r.data, serverTypeName, req.Plan.Get, &resp.Diagnostics)
+	plan, ok := shared.Decode[serverModel](ctx, r.data, serverTypeName, req.Plan.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -61,23 +62,23 @@ func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if len(order.Tags) < maxTags {
+	if len(order.Tags) < shared.MaxTags {
 		order.CreationTag = newCreationTag()
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	client := r.data.client
+	client := r.data.Client
 	srv, err := client.Servers.Create(ctx, order)
 	if err != nil {
 		var ambiguous *flexmetal.AmbiguousCreateError
 		if errors.As(err, &ambiguous) {
 			resp.Diagnostics.AddError("Unable to Confirm Server Creation",
 				fmt.Sprintf("The order for server %q was sent but its answer was lost, and the server could not be looked up afterwards. A server tagged %q may exist: check the FlexMetal console and release it, or import it with terraform import.\n\n%s",
-					order.Name, order.CreationTag, apiErrorDetail(err)))
+					order.Name, order.CreationTag, shared.APIErrorDetail(err)))
 			return
 		}
-		addAPIError(ctx, &resp.Diagnostics, req.Plan.Schema, "Unable to Create Server",
+		shared.AddAPIError(ctx, &resp.Diagnostics, req.Plan.Schema, "Unable to Create Server",
 			fmt.Sprintf("Ordering server %q failed; no server was created.", order.Name), err)
 		return
 	}
@@ -87,7 +88,7 @@ func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest,
 	// so an error from here on leaves a tainted resource instead of an orphan.
 	resp.Diagnostics.Append(plan.applyServer(ctx, srv)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, srv.UUID)...)
+	resp.Diagnostics.Append(shared.SetIdentity(ctx, resp.Identity, srv.UUID)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -145,18 +146,18 @@ func progressLogger(ctx context.Context, phase string) func(*flexmetal.Server) {
 func newCreationTag() string {
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
-	return creationTagPrefix + hex.EncodeToString(b)
+	return shared.CreationTagPrefix + hex.EncodeToString(b)
 }
 
 func (r *serverResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, ok := decode[serverModel](ctx, r.data, serverTypeName, req.State.Get, &resp.Diagnostics)
+	state, ok := shared.Decode[serverModel](ctx, r.data, serverTypeName, req.State.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	// Before anything can fail or remove the resource: a state written before identities, or just
 	// imported by id, has none yet, and the framework requires one after every read.
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.ID.ValueString())...)
-	srv, err := r.data.client.Servers.Refresh(ctx, state.ID.ValueString())
+	resp.Diagnostics.Append(shared.SetIdentity(ctx, resp.Identity, state.ID.ValueString())...)
+	srv, err := r.data.Client.Servers.Refresh(ctx, state.ID.ValueString())
 	if flexmetal.IsNotFound(err) {
 		tflog.Warn(ctx, "FlexMetal server no longer exists; removing it from state", map[string]any{"id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -164,7 +165,7 @@ func (r *serverResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Read Server",
-			fmt.Sprintf("Reading server %s failed.\n\n%s", state.ID.ValueString(), apiErrorDetail(err)))
+			fmt.Sprintf("Reading server %s failed.\n\n%s", state.ID.ValueString(), shared.APIErrorDetail(err)))
 		return
 	}
 	if srv.Status == flexmetal.StatusReleased || srv.Status == flexmetal.StatusReleasing {
@@ -195,7 +196,7 @@ func diffTags(a, b []string) []string {
 }
 
 func (r *serverResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, ok := decode[serverModel](ctx, r.data, serverTypeName, req.State.Get, &resp.Diagnostics)
+	state, ok := shared.Decode[serverModel](ctx, r.data, serverTypeName, req.State.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -208,7 +209,7 @@ func (r *serverResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	defer cancel()
 
 	id := state.ID.ValueString()
-	client := r.data.client
+	client := r.data.Client
 	_, err := client.Servers.Release(ctx, id)
 	switch {
 	case flexmetal.IsNotFound(err):
@@ -220,7 +221,7 @@ func (r *serverResource) Delete(ctx context.Context, req resource.DeleteRequest,
 			return
 		}
 		resp.Diagnostics.AddError("Unable to Release Server",
-			fmt.Sprintf("Releasing server %s failed; it is still in the state and billing may continue. Run terraform destroy again.\n\n%s", id, apiErrorDetail(err)))
+			fmt.Sprintf("Releasing server %s failed; it is still in the state and billing may continue. Run terraform destroy again.\n\n%s", id, shared.APIErrorDetail(err)))
 		return
 	}
 	tflog.Info(ctx, "FlexMetal server release requested", map[string]any{"id": id})
@@ -236,7 +237,7 @@ func (r *serverResource) releaseRefused(ctx context.Context, id string, releaseE
 	if !flexmetal.IsValidation(releaseErr) {
 		return false
 	}
-	srv, err := r.data.client.Servers.Get(ctx, id)
+	srv, err := r.data.Client.Servers.Get(ctx, id)
 	switch {
 	case flexmetal.IsNotFound(err):
 		return true
@@ -256,16 +257,16 @@ func (r *serverResource) releaseRefused(ctx context.Context, id string, releaseE
 // ImportState takes a server UUID from `terraform import`, or from an import block's id or
 // identity. Nothing is sent to the API: the read that follows fills in the rest.
 func (r *serverResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, d := importID(ctx, req)
+	id, d := shared.ImportID(ctx, req)
 	resp.Diagnostics.Append(d...)
 	id = strings.TrimSpace(id)
-	if !uuidPattern.MatchString(id) {
+	if !shared.UUIDPattern.MatchString(id) {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			fmt.Sprintf("Expected a server UUID, got %q. Import a FlexMetal server by its UUID, e.g. terraform import flexmetal_server.web 019256ab-1554-73a7-b091-f024b0a724ea, or an import block with identity = { id = \"019256ab-1554-73a7-b091-f024b0a724ea\" }; the flexmetal_servers data source, terraform query with a list \"flexmetal_server\" block and the FlexMetal console list them.", id))
 		return
 	}
 	resp.Diagnostics.Append(startImportedServer(ctx, resp.State.SetAttribute, id)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
+	resp.Diagnostics.Append(shared.SetIdentity(ctx, resp.Identity, id)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateAdoptKey, []byte(`true`))...)
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
 )
 
@@ -116,7 +117,7 @@ func TestAccServer_createWaitsForDeliveryAndImports(t *testing.T) {
 					if len(live) != 1 || live[0].UUID != id || live[0].Status != "delivered" {
 						return fmt.Errorf("simulator servers = %+v, want exactly %s delivered", live, id)
 					}
-					if slices.ContainsFunc(live[0].Tags, func(t string) bool { return strings.HasPrefix(t, creationTagPrefix) }) {
+					if slices.ContainsFunc(live[0].Tags, func(t string) bool { return strings.HasPrefix(t, shared.CreationTagPrefix) }) {
 						return fmt.Errorf("creation tag still on the server: %v", live[0].Tags)
 					}
 					if live[0].PostInstallScript != "#!/bin/bash\necho hi" || !slices.Equal(live[0].SSHKeys, []string{testPublicKey}) {

@@ -15,14 +15,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
-const serverRootPasswordTypeName = TypeName + "_server_root_password"
+const serverRootPasswordTypeName = shared.TypeName + "_server_root_password"
 
 var _ ephemeral.EphemeralResourceWithConfigure = (*serverRootPasswordEphemeralResource)(nil)
 
 type serverRootPasswordEphemeralResource struct {
-	data *providerData
+	data *shared.ProviderData
 }
 
 // NewServerRootPasswordEphemeralResource returns the flexmetal_server_root_password ephemeral
@@ -41,7 +42,7 @@ func (e *serverRootPasswordEphemeralResource) Metadata(_ context.Context, _ ephe
 }
 
 func (e *serverRootPasswordEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	e.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+	e.data = shared.ProviderDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (e *serverRootPasswordEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
@@ -51,7 +52,7 @@ func (e *serverRootPasswordEphemeralResource) Schema(_ context.Context, _ epheme
 			"server_id": schema.StringAttribute{
 				MarkdownDescription: "UUID of the Windows server, e.g. `flexmetal_server.win.id`. Referencing the resource makes Terraform read the password after the server is delivered.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(uuidPattern, "must be a server UUID, e.g. \"019256ab-1554-73a7-b091-f024b0a724ea\"")},
+				Validators:          []validator.String{stringvalidator.RegexMatches(shared.UUIDPattern, "must be a server UUID, e.g. \"019256ab-1554-73a7-b091-f024b0a724ea\"")},
 			},
 			"root_password": schema.StringAttribute{
 				MarkdownDescription: "The server's root password.",
@@ -64,19 +65,19 @@ func (e *serverRootPasswordEphemeralResource) Schema(_ context.Context, _ epheme
 
 // Open reads the password once. When the API has none, it looks at the server to say why.
 func (e *serverRootPasswordEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	m, ok := decode[serverRootPasswordModel](ctx, e.data, serverRootPasswordTypeName, req.Config.Get, &resp.Diagnostics)
+	m, ok := shared.Decode[serverRootPasswordModel](ctx, e.data, serverRootPasswordTypeName, req.Config.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	id := m.ServerID.ValueString()
-	password, err := e.data.client.Servers.RootPassword(ctx, id)
+	password, err := e.data.Client.Servers.RootPassword(ctx, id)
 	switch {
 	case flexmetal.IsNotFound(err):
 		e.explainMissing(ctx, id, err, &resp.Diagnostics)
 		return
 	case err != nil:
 		resp.Diagnostics.AddError("Unable to Read Root Password",
-			fmt.Sprintf("Reading the root password of server %s failed.\n\n%s", id, apiErrorDetail(err)))
+			fmt.Sprintf("Reading the root password of server %s failed.\n\n%s", id, shared.APIErrorDetail(err)))
 		return
 	}
 	tflog.Info(ctx, "FlexMetal server root password read", map[string]any{"id": id})
@@ -87,7 +88,7 @@ func (e *serverRootPasswordEphemeralResource) Open(ctx context.Context, req ephe
 // explainMissing reports a root password the API does not have, with the reason read off the
 // server and its operating system.
 func (e *serverRootPasswordEphemeralResource) explainMissing(ctx context.Context, id string, passwordErr error, diags *diag.Diagnostics) {
-	srv, err := e.data.client.Servers.Get(ctx, id)
+	srv, err := e.data.Client.Servers.Get(ctx, id)
 	switch {
 	case flexmetal.IsNotFound(err):
 		diags.AddAttributeError(path.Root("server_id"), "Server Not Found",
@@ -95,11 +96,11 @@ func (e *serverRootPasswordEphemeralResource) explainMissing(ctx context.Context
 		return
 	case err != nil:
 		diags.AddError("Root Password Not Available",
-			fmt.Sprintf("The API has no root password for server %s, and reading the server to tell why failed.\n\n%s", id, apiErrorDetail(err)))
+			fmt.Sprintf("The API has no root password for server %s, and reading the server to tell why failed.\n\n%s", id, shared.APIErrorDetail(err)))
 		return
 	}
 	var osys *flexmetal.OperatingSystem
-	if o, found, _, err := e.data.catalog.OperatingSystemBySlug(ctx, srv.OSSlug); err == nil && found {
+	if o, found, _, err := e.data.Catalog.OperatingSystemBySlug(ctx, srv.OSSlug); err == nil && found {
 		osys = &o
 	}
 	summary, detail := rootPasswordUnavailable(srv, osys)

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sync"
 
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -37,7 +38,7 @@ func (r *serverResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 func serverResourceSchema(ctx context.Context) schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "A FlexMetal bare-metal server. Creating it orders the server and waits until it is `delivered`; destroying it releases the server (billing stops once it is `released`). Changing `tags` updates it in place; changing `name`, `os`, `ssh_keys`, `post_install_script` or `post_install_script_wo_version` reinstalls it in place (same server and IP addresses, disks erased) unless `allow_reinstall` is `false`; changing `location`, `instance_type`, `contract_id` or `overflow` replaces it.",
-		Attributes: withAttributes(serverReportedAttributes.resource(), map[string]schema.Attribute{
+		Attributes: shared.WithAttributes(serverReportedAttributes.Resource(), map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Host name of the server, e.g. `web-1.example.com`. Changing it reinstalls the server (see `allow_reinstall`).",
 				Required:            true,
@@ -104,7 +105,7 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				Optional:            true,
 				ElementType:         types.StringType,
 				Validators: []validator.List{
-					listvalidator.ValueStringsAre(notPrivateKeyValidator(), serverSSHKeyValidator()),
+					listvalidator.ValueStringsAre(shared.NotPrivateKeyValidator(), shared.SSHKeyOrIDValidator()),
 				},
 			},
 			"post_install_script": schema.StringAttribute{
@@ -133,8 +134,8 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				Optional:            true,
 				ElementType:         types.StringType,
 				Validators: []validator.Set{
-					setvalidator.SizeAtMost(maxTags),
-					setvalidator.ValueStringsAre(tagValidator(), reservedTagValidator()),
+					setvalidator.SizeAtMost(shared.MaxTags),
+					setvalidator.ValueStringsAre(shared.TagValidator(), shared.ReservedTagValidator()),
 				},
 			},
 			"contract_id": schema.StringAttribute{

@@ -14,9 +14,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
-const serversTypeName = TypeName + "_servers"
+const serversTypeName = shared.TypeName + "_servers"
 
 // serverStatuses are the statuses the API reports and filters on, in lifecycle order.
 var serverStatuses = []string{
@@ -38,7 +39,7 @@ var serverStatuses = []string{
 var _ datasource.DataSourceWithConfigure = (*serversDataSource)(nil)
 
 type serversDataSource struct {
-	data *providerData
+	data *shared.ProviderData
 }
 
 // NewServersDataSource returns the flexmetal_servers data source.
@@ -56,7 +57,7 @@ func (d *serversDataSource) Metadata(_ context.Context, _ datasource.MetadataReq
 }
 
 func (d *serversDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+	d.data = shared.ProviderDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *serversDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -68,7 +69,7 @@ func (d *serversDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				Computed:            true,
 			},
 			"status": schema.StringAttribute{
-				MarkdownDescription: "Only list servers in this status: one of " + quoteAllMarkdown(serverStatuses) + ".",
+				MarkdownDescription: "Only list servers in this status: one of " + shared.QuoteAllMarkdown(serverStatuses) + ".",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.OneOf(serverStatuses...)},
 			},
@@ -77,14 +78,14 @@ func (d *serversDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				Optional:            true,
 				ElementType:         types.StringType,
 				Validators: []validator.Set{
-					setvalidator.ValueStringsAre(tagValidator()),
+					setvalidator.ValueStringsAre(shared.TagValidator()),
 				},
 			},
 			"servers": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching servers, oldest first.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
-					Attributes: withAttributes(serverReportedAttributes.dataSource(), serverListItemAttributes.dataSource()),
+					Attributes: shared.WithAttributes(serverReportedAttributes.DataSource(), serverListItemAttributes.DataSource()),
 				},
 			},
 		},
@@ -92,7 +93,7 @@ func (d *serversDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 }
 
 func (d *serversDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	cfg, ok := decode[serversDataSourceModel](ctx, d.data, serversTypeName, req.Config.Get, &resp.Diagnostics)
+	cfg, ok := shared.Decode[serversDataSourceModel](ctx, d.data, serversTypeName, req.Config.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -104,14 +105,14 @@ func (d *serversDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		}
 		slices.Sort(opts.Tags)
 	}
-	servers, err := d.data.client.Servers.List(ctx, opts)
+	servers, err := d.data.Client.Servers.List(ctx, opts)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to List Servers",
-			fmt.Sprintf("Listing the FlexMetal servers%s failed.\n\n%s", describeServerFilter(opts), apiErrorDetail(err)))
+			fmt.Sprintf("Listing the FlexMetal servers%s failed.\n\n%s", describeServerFilter(opts), shared.APIErrorDetail(err)))
 		return
 	}
 	models, ids := serverListItems(servers)
-	cfg.ID = types.StringValue(listID(map[string]string{
+	cfg.ID = types.StringValue(shared.ItemsID(map[string]string{
 		"status": opts.Status,
 		"tags":   fmt.Sprintf("%q", opts.Tags),
 	}, ids))
@@ -126,7 +127,7 @@ func describeServerFilter(opts flexmetal.ListServersOptions) string {
 		parts = append(parts, fmt.Sprintf("in status %q", opts.Status))
 	}
 	if len(opts.Tags) > 0 {
-		parts = append(parts, "tagged "+quoteAll(opts.Tags))
+		parts = append(parts, "tagged "+shared.QuoteAll(opts.Tags))
 	}
 	if len(parts) == 0 {
 		return ""

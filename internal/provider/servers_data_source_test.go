@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
 )
 
@@ -110,7 +111,7 @@ func TestAccServers_tagFilterMatchesAllTags(t *testing.T) {
 		{"web-prod", []string{"env:prod", "role:web"}},
 		{"db-prod", []string{"env:prod", "role:db"}},
 		{"web-dev", []string{"env:dev", "role:web"}},
-		{"web-prod-creating", []string{"role:web", "env:prod", creationTagPrefix + "0123abcd"}},
+		{"web-prod-creating", []string{"role:web", "env:prod", shared.CreationTagPrefix + "0123abcd"}},
 	} {
 		seedServer(t, env, s.name, s.tags...)
 		clock.Advance(time.Second)

@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
 // serverListItemModel is one listed server: what the API reports, plus the inputs that the
@@ -22,13 +23,13 @@ type serverListItemModel struct {
 
 // serverListItemAttributes describes serverListItemModel's own attributes; serverReportedAttributes
 // adds the rest.
-var serverListItemAttributes = computedAttributes{
-	"name":          {description: "Host name of the server."},
-	"location":      {description: "Name of the server's location, e.g. `EU: Rotterdam`."},
-	"instance_type": {description: "Name of the server's instance type, e.g. `bm7.std.8`."},
-	"os_slug":       {description: "Slug of the installed operating system, e.g. `ubuntu-2404-lts`."},
-	"tags":          {description: "The server's tags.", kind: stringSetKind},
-	"contract_id":   {description: "Contract the server was ordered from; null when the API reports none."},
+var serverListItemAttributes = shared.ComputedAttributes{
+	"name":          {Description: "Host name of the server."},
+	"location":      {Description: "Name of the server's location, e.g. `EU: Rotterdam`."},
+	"instance_type": {Description: "Name of the server's instance type, e.g. `bm7.std.8`."},
+	"os_slug":       {Description: "Slug of the installed operating system, e.g. `ubuntu-2404-lts`."},
+	"tags":          {Description: "The server's tags.", Kind: shared.StringSetKind},
+	"contract_id":   {Description: "Contract the server was ordered from; null when the API reports none."},
 }
 
 // newServerListItemModel maps one listed server. The provider's one-time creation tag is hidden,
@@ -36,11 +37,11 @@ var serverListItemAttributes = computedAttributes{
 func newServerListItemModel(srv *flexmetal.Server) serverListItemModel {
 	m := serverListItemModel{
 		Name:         types.StringValue(srv.Name),
-		Location:     stringOrNull(srv.Location),
-		InstanceType: stringOrNull(srv.InstanceType),
-		OSSlug:       stringOrNull(srv.OSSlug),
-		Tags:         stringSetValue(visibleTags(srv.Tags)),
-		ContractID:   stringOrNull(srv.ContractID),
+		Location:     shared.StringOrNull(srv.Location),
+		InstanceType: shared.StringOrNull(srv.InstanceType),
+		OSSlug:       shared.StringOrNull(srv.OSSlug),
+		Tags:         shared.StringSetValue(visibleTags(srv.Tags)),
+		ContractID:   shared.StringOrNull(srv.ContractID),
 	}
 	m.fromAPI(srv)
 	return m
@@ -49,7 +50,7 @@ func newServerListItemModel(srv *flexmetal.Server) serverListItemModel {
 // serverListItems maps listed servers, oldest first (ties by id) so the output does not depend
 // on paging, and returns their ids.
 func serverListItems(servers []*flexmetal.Server) ([]serverListItemModel, []string) {
-	return listItems(servers, compareServers, func(s *flexmetal.Server) string { return s.UUID }, newServerListItemModel)
+	return shared.SortedItems(servers, compareServers, func(s *flexmetal.Server) string { return s.UUID }, newServerListItemModel)
 }
 
 // compareServers orders servers oldest first, ties by id, so that lists do not depend on paging.

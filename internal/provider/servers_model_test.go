@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
 func TestNewServerListItemModel(t *testing.T) {
@@ -39,7 +40,7 @@ func TestNewServerListItemModel(t *testing.T) {
 			name: "delivered",
 			in: flexmetal.Server{
 				UUID: "s-1", Name: "web-1", Status: "delivered", StatusMessage: "OK", Location: "EU: Rotterdam", InstanceType: "bm7.std.8",
-				OSSlug: "ubuntu-2404-lts", IPAddresses: []string{"192.0.2.10", "2001:db8::10"}, Tags: []string{"role:web", creationTagPrefix + "abc", "env:prod"},
+				OSSlug: "ubuntu-2404-lts", IPAddresses: []string{"192.0.2.10", "2001:db8::10"}, Tags: []string{"role:web", shared.CreationTagPrefix + "abc", "env:prod"},
 				CreatedAt: created, DeliveredAt: &delivered, ContractID: "POOL-1",
 			},
 			want: serverListItemModel{
@@ -68,7 +69,7 @@ func TestNewServerListItemModel(t *testing.T) {
 		{
 			name: "released",
 			in: flexmetal.Server{UUID: "s-3", Name: "old", Status: "released", StatusMessage: "OK", Location: "JP: Tokyo", InstanceType: "bm8.std.32",
-				OSSlug: "debian-12", IPAddresses: []string{}, Tags: []string{creationTagPrefix + "only"}, CreatedAt: created, DeliveredAt: &delivered, ReleasedAt: &released},
+				OSSlug: "debian-12", IPAddresses: []string{}, Tags: []string{shared.CreationTagPrefix + "only"}, CreatedAt: created, DeliveredAt: &delivered, ReleasedAt: &released},
 			want: serverListItemModel{
 				serverReportedModel: serverReportedModel{
 					ID: types.StringValue("s-3"), Status: types.StringValue("released"), StatusMessage: types.StringValue("OK"),

@@ -14,9 +14,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
-const sshKeyDataSourceTypeName = TypeName + "_ssh_key"
+const sshKeyDataSourceTypeName = shared.TypeName + "_ssh_key"
 
 var (
 	_ datasource.DataSourceWithConfigure        = (*sshKeyDataSource)(nil)
@@ -24,7 +25,7 @@ var (
 )
 
 type sshKeyDataSource struct {
-	data *providerData
+	data *shared.ProviderData
 }
 
 // NewSSHKeyDataSource returns the flexmetal_ssh_key data source.
@@ -35,7 +36,7 @@ func (d *sshKeyDataSource) Metadata(_ context.Context, _ datasource.MetadataRequ
 }
 
 func (d *sshKeyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+	d.data = shared.ProviderDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *sshKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -73,7 +74,7 @@ func (d *sshKeyDataSource) ConfigValidators(context.Context) []datasource.Config
 }
 
 func (d *sshKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	cfg, ok := decode[sshKeyModel](ctx, d.data, sshKeyDataSourceTypeName, req.Config.Get, &resp.Diagnostics)
+	cfg, ok := shared.Decode[sshKeyModel](ctx, d.data, sshKeyDataSourceTypeName, req.Config.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -91,7 +92,7 @@ func (d *sshKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 }
 
 func (d *sshKeyDataSource) byID(ctx context.Context, id string, resp *datasource.ReadResponse) *flexmetal.SSHKey {
-	key, err := d.data.client.SSHKeys.Get(ctx, id)
+	key, err := d.data.Client.SSHKeys.Get(ctx, id)
 	switch {
 	case flexmetal.IsNotFound(err):
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "SSH Key Not Found",
@@ -99,17 +100,17 @@ func (d *sshKeyDataSource) byID(ctx context.Context, id string, resp *datasource
 		return nil
 	case err != nil:
 		resp.Diagnostics.AddError("Unable to Read SSH Key",
-			fmt.Sprintf("Reading SSH key %s failed.\n\n%s", id, apiErrorDetail(err)))
+			fmt.Sprintf("Reading SSH key %s failed.\n\n%s", id, shared.APIErrorDetail(err)))
 		return nil
 	}
 	return key
 }
 
 func (d *sshKeyDataSource) byName(ctx context.Context, name string, resp *datasource.ReadResponse) *flexmetal.SSHKey {
-	keys, err := d.data.client.SSHKeys.List(ctx)
+	keys, err := d.data.Client.SSHKeys.List(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Read SSH Keys",
-			fmt.Sprintf("Listing the stored SSH keys, to find the one named %q, failed.\n\n%s", name, apiErrorDetail(err)))
+			fmt.Sprintf("Listing the stored SSH keys, to find the one named %q, failed.\n\n%s", name, shared.APIErrorDetail(err)))
 		return nil
 	}
 	var matches []*flexmetal.SSHKey
@@ -128,7 +129,7 @@ func (d *sshKeyDataSource) byName(ctx context.Context, name string, resp *dataso
 	case 0:
 		detail := fmt.Sprintf("No stored SSH key is named %q.", name)
 		if len(names) > 0 {
-			detail += " " + choicesText(name, names)
+			detail += " " + shared.ChoicesText(name, names)
 		} else {
 			detail += " The account has no stored SSH keys."
 		}

@@ -16,13 +16,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
 var _ list.ListResourceWithConfigure = (*sshKeyListResource)(nil)
 
 // sshKeyListResource lists the account's stored SSH keys for `terraform query`.
 type sshKeyListResource struct {
-	data *providerData
+	data *shared.ProviderData
 }
 
 // NewSSHKeyListResource returns the flexmetal_ssh_key list resource.
@@ -38,7 +39,7 @@ func (r *sshKeyListResource) Metadata(_ context.Context, _ resource.MetadataRequ
 }
 
 func (r *sshKeyListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+	r.data = shared.ProviderDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *sshKeyListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
@@ -56,14 +57,14 @@ func (r *sshKeyListResource) ListResourceConfigSchema(_ context.Context, _ list.
 
 func (r *sshKeyListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var diags diag.Diagnostics
-	cfg, ok := decode[sshKeyListConfigModel](ctx, r.data, sshKeyResourceTypeName, req.Config.Get, &diags)
+	cfg, ok := shared.Decode[sshKeyListConfigModel](ctx, r.data, sshKeyResourceTypeName, req.Config.Get, &diags)
 	if !ok {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	listed, err := r.data.client.SSHKeys.List(ctx)
+	listed, err := r.data.Client.SSHKeys.List(ctx)
 	if err != nil {
-		diags.AddError("Unable to List SSH Keys", fmt.Sprintf("Listing the stored SSH keys failed.\n\n%s", apiErrorDetail(err)))
+		diags.AddError("Unable to List SSH Keys", fmt.Sprintf("Listing the stored SSH keys failed.\n\n%s", shared.APIErrorDetail(err)))
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
@@ -71,7 +72,7 @@ func (r *sshKeyListResource) List(ctx context.Context, req list.ListRequest, str
 		listed = slices.DeleteFunc(listed, func(k *flexmetal.SSHKey) bool { return k.Name != name })
 	}
 	slices.SortFunc(listed, compareSSHKeys)
-	stream.Results = listResults(ctx, req, listed, func(k *flexmetal.SSHKey) string { return k.UUID }, sshKeyDisplayName, setImportedSSHKey)
+	stream.Results = shared.QueryResults(ctx, req, listed, func(k *flexmetal.SSHKey) string { return k.UUID }, sshKeyDisplayName, setImportedSSHKey)
 }
 
 // sshKeyDisplayName is how terraform query shows a key: "deploy (ssh-ed25519)".

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
 // sshKeyModel is a stored SSH key: the flexmetal_ssh_key resource, the flexmetal_ssh_key data
@@ -23,7 +24,7 @@ func newSSHKeyModel(k *flexmetal.SSHKey) sshKeyModel {
 		ID:        types.StringValue(k.UUID),
 		Name:      types.StringValue(k.Name),
 		PublicKey: types.StringValue(k.PublicKey),
-		CreatedAt: timeValue(&k.CreatedAt),
+		CreatedAt: shared.TimeValue(&k.CreatedAt),
 	}
 }
 
@@ -41,7 +42,7 @@ func (m *sshKeyModel) applySSHKey(k *flexmetal.SSHKey) {
 // sshKeyModels maps stored keys for the list attribute, oldest first (ties by id) so the output
 // is stable, and returns their ids.
 func sshKeyModels(keys []*flexmetal.SSHKey) ([]sshKeyModel, []string) {
-	return listItems(keys, compareSSHKeys, func(k *flexmetal.SSHKey) string { return k.UUID }, newSSHKeyModel)
+	return shared.SortedItems(keys, compareSSHKeys, func(k *flexmetal.SSHKey) string { return k.UUID }, newSSHKeyModel)
 }
 
 // compareSSHKeys orders keys oldest first, ties by id, so that lists do not depend on paging.

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
 )
 
@@ -90,7 +91,7 @@ func TestOpenSSHPublicKeyValidator(t *testing.T) {
 		{"trailing newline", types.StringValue(modelTestKey + "\n"), ""},
 		{"null", types.StringNull(), ""},
 		{"unknown", types.StringUnknown(), ""},
-		{"private key left to notPrivateKeyValidator", types.StringValue("-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----"), ""},
+		{"private key left to NotPrivateKeyValidator", types.StringValue("-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----"), ""},
 		{"empty", types.StringValue(" \n"), "is empty"},
 		{"password", types.StringValue("hunter2"), `starts with "hunter2", which is not an OpenSSH key type`},
 		{"long first word is cut", types.StringValue(strings.Repeat("x", 40) + " AAAA"), `starts with "xxxxxxxxxxxxxxxxxxxxxxxx…"`},
@@ -105,7 +106,7 @@ func TestOpenSSHPublicKeyValidator(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			req := validator.StringRequest{Path: path.Root("public_key"), ConfigValue: c.value}
 			var resp validator.StringResponse
-			openSSHPublicKeyValidator().ValidateString(context.Background(), req, &resp)
+			shared.OpenSSHPublicKeyValidator().ValidateString(context.Background(), req, &resp)
 			switch {
 			case c.problem == "" && resp.Diagnostics.HasError():
 				t.Errorf("refused: %v", resp.Diagnostics)

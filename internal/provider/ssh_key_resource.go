@@ -15,9 +15,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
-const sshKeyResourceTypeName = TypeName + "_ssh_key"
+const sshKeyResourceTypeName = shared.TypeName + "_ssh_key"
 
 var (
 	_ resource.ResourceWithConfigure   = (*sshKeyResource)(nil)
@@ -25,7 +26,7 @@ var (
 )
 
 type sshKeyResource struct {
-	data *providerData
+	data *shared.ProviderData
 }
 
 // NewSSHKeyResource returns the flexmetal_ssh_key resource.
@@ -36,7 +37,7 @@ func (r *sshKeyResource) Metadata(_ context.Context, _ resource.MetadataRequest,
 }
 
 func (r *sshKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+	r.data = shared.ProviderDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *sshKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -57,7 +58,7 @@ func (r *sshKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"public_key": schema.StringAttribute{
 				MarkdownDescription: "The OpenSSH public key, one line such as `ssh-ed25519 AAAA… user@host`; typically `file(\"~/.ssh/id_ed25519.pub\")`. Surrounding white space (the file's trailing newline) is not sent to the API and does not count as a change. Private keys are refused. Changing the key replaces it.",
 				Required:            true,
-				Validators:          []validator.String{notPrivateKeyValidator(), openSSHPublicKeyValidator()},
+				Validators:          []validator.String{shared.NotPrivateKeyValidator(), shared.OpenSSHPublicKeyValidator()},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
 					func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 						resp.RequiresReplace = strings.TrimSpace(req.PlanValue.ValueString()) != strings.TrimSpace(req.StateValue.ValueString())
@@ -76,33 +77,33 @@ func (r *sshKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 }
 
 func (r *sshKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, ok := decode[sshKeyModel](ctx, r.data, sshKeyResourceTypeName, req.Plan.Get, &resp.Diagnostics)
+	plan, ok := shared.Decode[sshKeyModel](ctx, r.data, sshKeyResourceTypeName, req.Plan.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	name := plan.Name.ValueString()
-	key, err := r.data.client.SSHKeys.Create(ctx, name, strings.TrimSpace(plan.PublicKey.ValueString()))
+	key, err := r.data.Client.SSHKeys.Create(ctx, name, strings.TrimSpace(plan.PublicKey.ValueString()))
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Create SSH Key",
-			fmt.Sprintf("Storing SSH key %q failed.\n\n%s", name, apiErrorDetail(err)))
+			fmt.Sprintf("Storing SSH key %q failed.\n\n%s", name, shared.APIErrorDetail(err)))
 		return
 	}
 	tflog.Info(ctx, "FlexMetal SSH key stored", map[string]any{"id": key.UUID, "name": key.Name})
 	plan.applySSHKey(key)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, key.UUID)...)
+	resp.Diagnostics.Append(shared.SetIdentity(ctx, resp.Identity, key.UUID)...)
 }
 
 func (r *sshKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, ok := decode[sshKeyModel](ctx, r.data, sshKeyResourceTypeName, req.State.Get, &resp.Diagnostics)
+	state, ok := shared.Decode[sshKeyModel](ctx, r.data, sshKeyResourceTypeName, req.State.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	id := state.ID.ValueString()
 	// Before anything can fail or remove the resource: a state written before identities, or just
 	// imported by id, has none yet, and the framework requires one after every read.
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
-	key, err := r.data.client.SSHKeys.Get(ctx, id)
+	resp.Diagnostics.Append(shared.SetIdentity(ctx, resp.Identity, id)...)
+	key, err := r.data.Client.SSHKeys.Get(ctx, id)
 	if flexmetal.IsNotFound(err) {
 		tflog.Warn(ctx, "FlexMetal SSH key no longer exists; removing it from state", map[string]any{"id": id})
 		resp.State.RemoveResource(ctx)
@@ -110,7 +111,7 @@ func (r *sshKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Read SSH Key",
-			fmt.Sprintf("Reading SSH key %s failed.\n\n%s", id, apiErrorDetail(err)))
+			fmt.Sprintf("Reading SSH key %s failed.\n\n%s", id, shared.APIErrorDetail(err)))
 		return
 	}
 	state.applySSHKey(key)
@@ -126,30 +127,30 @@ func (r *sshKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
+	resp.Diagnostics.Append(shared.SetIdentity(ctx, resp.Identity, plan.ID.ValueString())...)
 }
 
 func (r *sshKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, ok := decode[sshKeyModel](ctx, r.data, sshKeyResourceTypeName, req.State.Get, &resp.Diagnostics)
+	state, ok := shared.Decode[sshKeyModel](ctx, r.data, sshKeyResourceTypeName, req.State.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	id := state.ID.ValueString()
-	err := r.data.client.SSHKeys.Delete(ctx, id)
+	err := r.data.Client.SSHKeys.Delete(ctx, id)
 	switch {
 	case flexmetal.IsNotFound(err):
 		tflog.Info(ctx, "FlexMetal SSH key was already deleted", map[string]any{"id": id})
 	case err != nil:
 		resp.Diagnostics.AddError("Unable to Delete SSH Key",
-			fmt.Sprintf("Deleting SSH key %s (%s) failed; it is still in the state. Run terraform destroy again.\n\n%s", id, state.Name.ValueString(), apiErrorDetail(err)))
+			fmt.Sprintf("Deleting SSH key %s (%s) failed; it is still in the state. Run terraform destroy again.\n\n%s", id, state.Name.ValueString(), shared.APIErrorDetail(err)))
 	}
 }
 
 // ImportState takes a key UUID from `terraform import`, or from an import block's id or
 // identity; the read that follows fills in the rest.
 func (r *sshKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, d := importID(ctx, req)
+	id, d := shared.ImportID(ctx, req)
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, id)...)
+	resp.Diagnostics.Append(shared.SetIdentity(ctx, resp.Identity, id)...)
 }

@@ -3,17 +3,18 @@ package provider
 import (
 	"context"
 
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-const sshKeysTypeName = TypeName + "_ssh_keys"
+const sshKeysTypeName = shared.TypeName + "_ssh_keys"
 
 var _ datasource.DataSourceWithConfigure = (*sshKeysDataSource)(nil)
 
 type sshKeysDataSource struct {
-	data *providerData
+	data *shared.ProviderData
 }
 
 // NewSSHKeysDataSource returns the flexmetal_ssh_keys data source.
@@ -29,7 +30,7 @@ func (d *sshKeysDataSource) Metadata(_ context.Context, _ datasource.MetadataReq
 }
 
 func (d *sshKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+	d.data = shared.ProviderDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *sshKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -55,15 +56,15 @@ func (d *sshKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 }
 
 func (d *sshKeysDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if !requireProviderData(d.data, sshKeysTypeName, &resp.Diagnostics) {
+	if !shared.RequireProviderData(d.data, sshKeysTypeName, &resp.Diagnostics) {
 		return
 	}
-	keys, err := d.data.client.SSHKeys.List(ctx)
+	keys, err := d.data.Client.SSHKeys.List(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read SSH Keys", "Listing the stored SSH keys failed.\n\n"+apiErrorDetail(err))
+		resp.Diagnostics.AddError("Unable to Read SSH Keys", "Listing the stored SSH keys failed.\n\n"+shared.APIErrorDetail(err))
 		return
 	}
 	models, ids := sshKeyModels(keys)
-	state := sshKeysDataSourceModel{ID: types.StringValue(listID(nil, ids)), SSHKeys: models}
+	state := sshKeysDataSourceModel{ID: types.StringValue(shared.ItemsID(nil, ids)), SSHKeys: models}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

@@ -15,9 +15,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 )
 
-const tagResourceTypeName = TypeName + "_tag"
+const tagResourceTypeName = shared.TypeName + "_tag"
 
 var (
 	_ resource.ResourceWithConfigure   = (*tagResource)(nil)
@@ -25,7 +26,7 @@ var (
 )
 
 type tagResource struct {
-	data *providerData
+	data *shared.ProviderData
 }
 
 // NewTagResource returns the flexmetal_tag resource.
@@ -47,7 +48,7 @@ func (r *tagResource) Metadata(_ context.Context, _ resource.MetadataRequest, re
 }
 
 func (r *tagResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+	r.data = shared.ProviderDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *tagResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -62,9 +63,9 @@ func (r *tagResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				PlanModifiers:       []planmodifier.String{idFromName{}},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "The tag, e.g. `env:prod`: 1 to 64 characters from `A-Z`, `a-z`, `0-9`, `_`, `:` and `-`; the prefix `" + creationTagPrefix + "` is reserved for the provider. Changing it renames the tag on every server that carries it.",
+				MarkdownDescription: "The tag, e.g. `env:prod`: 1 to 64 characters from `A-Z`, `a-z`, `0-9`, `_`, `:` and `-`; the prefix `" + shared.CreationTagPrefix + "` is reserved for the provider. Changing it renames the tag on every server that carries it.",
 				Required:            true,
-				Validators:          []validator.String{tagValidator(), reservedTagValidator()},
+				Validators:          []validator.String{shared.TagValidator(), shared.ReservedTagValidator()},
 			},
 		},
 	}
@@ -89,12 +90,12 @@ func (idFromName) PlanModifyString(ctx context.Context, req planmodifier.StringR
 }
 
 func (r *tagResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, ok := decode[tagResourceModel](ctx, r.data, tagResourceTypeName, req.Plan.Get, &resp.Diagnostics)
+	plan, ok := shared.Decode[tagResourceModel](ctx, r.data, tagResourceTypeName, req.Plan.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	name := plan.Name.ValueString()
-	tag, err := r.data.client.Tags.Create(ctx, name)
+	tag, err := r.data.Client.Tags.Create(ctx, name)
 	if err != nil {
 		r.addWriteError(ctx, &resp.Diagnostics, "Unable to Create Tag", fmt.Sprintf("Creating tag %q failed", name), name, err)
 		return
@@ -105,19 +106,19 @@ func (r *tagResource) Create(ctx context.Context, req resource.CreateRequest, re
 }
 
 func (r *tagResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, ok := decode[tagResourceModel](ctx, r.data, tagResourceTypeName, req.State.Get, &resp.Diagnostics)
+	state, ok := shared.Decode[tagResourceModel](ctx, r.data, tagResourceTypeName, req.State.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	name := state.ID.ValueString()
-	tag, err := r.data.client.Tags.Get(ctx, name)
+	tag, err := r.data.Client.Tags.Get(ctx, name)
 	if flexmetal.IsNotFound(err) {
 		tflog.Warn(ctx, "FlexMetal tag no longer exists; removing it from state", map[string]any{"tag": name})
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read Tag", fmt.Sprintf("Reading tag %q failed.\n\n%s", name, apiErrorDetail(err)))
+		resp.Diagnostics.AddError("Unable to Read Tag", fmt.Sprintf("Reading tag %q failed.\n\n%s", name, shared.APIErrorDetail(err)))
 		return
 	}
 	state = newTagResourceModel(tag)
@@ -126,7 +127,7 @@ func (r *tagResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 
 // Update renames the tag: name is its only input.
 func (r *tagResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, ok := decode[tagResourceModel](ctx, r.data, tagResourceTypeName, req.Plan.Get, &resp.Diagnostics)
+	plan, ok := shared.Decode[tagResourceModel](ctx, r.data, tagResourceTypeName, req.Plan.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -136,7 +137,7 @@ func (r *tagResource) Update(ctx context.Context, req resource.UpdateRequest, re
 		return
 	}
 	old, name := state.ID.ValueString(), plan.Name.ValueString()
-	tag, err := r.data.client.Tags.Rename(ctx, old, name)
+	tag, err := r.data.Client.Tags.Rename(ctx, old, name)
 	if flexmetal.IsNotFound(err) {
 		resp.Diagnostics.AddError("Tag Not Found",
 			fmt.Sprintf("Tag %q no longer exists, so it cannot be renamed to %q. Run terraform apply again: the refresh removes the old tag from the state and the apply creates %q.", old, name, name))
@@ -152,24 +153,24 @@ func (r *tagResource) Update(ctx context.Context, req resource.UpdateRequest, re
 }
 
 func (r *tagResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, ok := decode[tagResourceModel](ctx, r.data, tagResourceTypeName, req.State.Get, &resp.Diagnostics)
+	state, ok := shared.Decode[tagResourceModel](ctx, r.data, tagResourceTypeName, req.State.Get, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	name := state.ID.ValueString()
-	err := r.data.client.Tags.Delete(ctx, name)
+	err := r.data.Client.Tags.Delete(ctx, name)
 	switch {
 	case flexmetal.IsNotFound(err):
 		tflog.Info(ctx, "FlexMetal tag was already deleted", map[string]any{"tag": name})
 	case err != nil:
 		resp.Diagnostics.AddError("Unable to Delete Tag",
-			fmt.Sprintf("Deleting tag %q failed; it is still in the state. Run terraform destroy again.\n\n%s", name, apiErrorDetail(err)))
+			fmt.Sprintf("Deleting tag %q failed; it is still in the state. Run terraform destroy again.\n\n%s", name, shared.APIErrorDetail(err)))
 	}
 }
 
 func (r *tagResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	name := strings.TrimSpace(req.ID)
-	if !tagPattern.MatchString(name) {
+	if !shared.TagPattern.MatchString(name) {
 		resp.Diagnostics.AddError("Invalid Import ID",
 			fmt.Sprintf("Expected a tag name such as env:prod, got %q. Import a tag by its name, e.g. terraform import flexmetal_tag.env env:prod; the flexmetal_tags data source lists them.", req.ID))
 		return
@@ -184,17 +185,17 @@ func (r *tagResource) ImportState(ctx context.Context, req resource.ImportStateR
 func (r *tagResource) addWriteError(ctx context.Context, diags *diag.Diagnostics, summary, what, name string, err error) {
 	exists := flexmetal.IsConflict(err)
 	if !exists && flexmetal.IsValidation(err) {
-		_, getErr := r.data.client.Tags.Get(ctx, name)
+		_, getErr := r.data.Client.Tags.Get(ctx, name)
 		exists = getErr == nil
 	}
 	switch {
 	case exists:
 		diags.AddAttributeError(path.Root("name"), "Tag Already Exists",
 			fmt.Sprintf("%s: the account already has tag %q (a tag that any server carries is an account tag too). To manage that tag with Terraform, import it instead: an import block with id = %q, or terraform import ADDRESS %q with this resource's address. Otherwise choose another name.\n\n%s",
-				what, name, name, name, apiErrorDetail(err)))
+				what, name, name, name, shared.APIErrorDetail(err)))
 	case flexmetal.IsValidation(err):
-		diags.AddAttributeError(path.Root("name"), "Invalid Tag", what+": the API refused the name.\n\n"+apiErrorDetail(err))
+		diags.AddAttributeError(path.Root("name"), "Invalid Tag", what+": the API refused the name.\n\n"+shared.APIErrorDetail(err))
 	default:
-		diags.AddError(summary, what+".\n\n"+apiErrorDetail(err))
+		diags.AddError(summary, what+".\n\n"+shared.APIErrorDetail(err))
 	}
 }

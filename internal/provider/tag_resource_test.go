@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
 )
 
@@ -172,7 +173,7 @@ func TestAccTag_invalidNameFailsAtPlan(t *testing.T) {
 		ProtoV6ProviderFactories: env.factories,
 		Steps: []resource.TestStep{
 			{Config: env.config(tagResourceHCL("team blue")), PlanOnly: true, ExpectError: errorPattern(`(?s)Invalid Tag.*It contains white space`)},
-			{Config: env.config(tagResourceHCL(creationTagPrefix + "x")), PlanOnly: true, ExpectError: errorPattern(`Reserved Tag Prefix`)},
+			{Config: env.config(tagResourceHCL(shared.CreationTagPrefix + "x")), PlanOnly: true, ExpectError: errorPattern(`Reserved Tag Prefix`)},
 		},
 	})
 	if n := env.sim.CountRequests("", "/v3/flexMetal/tags"); n != 0 {

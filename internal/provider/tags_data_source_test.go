@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
 )
 
@@ -15,7 +16,7 @@ func TestAccTags_listsAccountTagsWithServerCounts(t *testing.T) {
 	env := newSimEnv(t, simulator.Config{StepDuration: -1})
 	seedServer(t, env, "a", "env:dev", "role:web")
 	seedServer(t, env, "b", "env:dev")
-	for _, tag := range []string{"unused", creationTagPrefix + "0a1b2c3d"} {
+	for _, tag := range []string{"unused", shared.CreationTagPrefix + "0a1b2c3d"} {
 		if err := env.sim.CreateTag(tag); err != nil {
 			t.Fatal(err)
 		}

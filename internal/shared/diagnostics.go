@@ -1,4 +1,4 @@
-package provider
+package shared
 
 import (
 	"context"
@@ -15,9 +15,9 @@ import (
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
 )
 
-// apiErrorDetail explains an API failure for a diagnostic: the API's own message and codes, and
+// APIErrorDetail explains an API failure for a diagnostic: the API's own message and codes, and
 // what the user can do about the common classes of failure.
-func apiErrorDetail(err error) string {
+func APIErrorDetail(err error) string {
 	var apiErr *flexmetal.APIError
 	if !errors.As(err, &apiErr) {
 		switch {
@@ -49,32 +49,32 @@ func apiErrorDetail(err error) string {
 	return "API response: " + err.Error() + "\n\n" + hint
 }
 
-// addAPIError adds an API failure to diags. Where the API names the request properties it
+// AddAPIError adds an API failure to diags. Where the API names the request properties it
 // rejected (sshKey[0], os.slug, instanceType, ...) and they correspond to attributes of the
 // resource's schema, each becomes an error on that attribute (ssh_keys[0], os.slug,
 // instance_type), so Terraform points at the user's own configuration line.
-func addAPIError(ctx context.Context, diags *diag.Diagnostics, s typedSchema, summary, what string, err error) {
+func AddAPIError(ctx context.Context, diags *diag.Diagnostics, s TypedSchema, summary, what string, err error) {
 	var apiErr *flexmetal.APIError
 	if errors.As(err, &apiErr) && flexmetal.IsValidation(err) {
 		added := false
 		for _, d := range apiErr.Details {
-			p, ok := attributePathForProperty(ctx, s, d.Property)
+			p, ok := AttributePathForProperty(ctx, s, d.Property)
 			if !ok {
 				continue
 			}
-			diags.AddAttributeError(configLinePath(p), summary, fmt.Sprintf("%s\n\nThe API rejected %s (%s): %s", what, d.Property, p, d.Message))
+			diags.AddAttributeError(ConfigLinePath(p), summary, fmt.Sprintf("%s\n\nThe API rejected %s (%s): %s", what, d.Property, p, d.Message))
 			added = true
 		}
 		if added {
 			return
 		}
 	}
-	diags.AddError(summary, what+"\n\n"+apiErrorDetail(err))
+	diags.AddError(summary, what+"\n\n"+APIErrorDetail(err))
 }
 
-// typedSchema is what addAPIError needs of a schema: the resource package's Schema and the
+// TypedSchema is what AddAPIError needs of a schema: the resource package's Schema and the
 // schema a request's plan or state carries both have it.
-type typedSchema interface {
+type TypedSchema interface {
 	TypeAtPath(context.Context, path.Path) (attr.Type, diag.Diagnostics)
 }
 
@@ -84,10 +84,10 @@ var apiPropertyRenames = map[string]string{"sshKey": "ssh_keys"}
 
 var propertyStep = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)$`)
 
-// attributePathForProperty turns an API property such as "os.partitions[0].size" into the
+// AttributePathForProperty turns an API property such as "os.partitions[0].size" into the
 // attribute path os.partitions[0].size. It stops before the first step that the schema does not
 // have (a set cannot be indexed, say), and ok is false when not even the first step exists.
-func attributePathForProperty(ctx context.Context, s typedSchema, property string) (path.Path, bool) {
+func AttributePathForProperty(ctx context.Context, s TypedSchema, property string) (path.Path, bool) {
 	var p path.Path
 	for i, segment := range strings.Split(property, ".") {
 		m := propertyStep.FindStringSubmatch(segment)
@@ -132,12 +132,12 @@ func snakeCase(s string) string {
 	return b.String()
 }
 
-// configLinePath is the part of p that Terraform can point at in the configuration. Terraform
+// ConfigLinePath is the part of p that Terraform can point at in the configuration. Terraform
 // (1.5 to 1.11 at least) shows a diagnostic on a nested attribute such as os.slug at the resource's
 // first line, since it does not look inside an object value; on the enclosing attribute (os) it
 // shows that attribute's line. So p is cut before its second attribute name; list indexes of
 // a top-level attribute (ssh_keys[1]) are kept. Messages name the full path.
-func configLinePath(p path.Path) path.Path {
+func ConfigLinePath(p path.Path) path.Path {
 	for {
 		names := 0
 		for _, step := range p.Steps() {

@@ -1,4 +1,4 @@
-package provider
+package shared
 
 import (
 	"fmt"
@@ -7,19 +7,19 @@ import (
 	"strings"
 )
 
-// choicesText names the closest valid choice and lists the others.
-func choicesText(want string, choices []string) string {
+// ChoicesText names the closest valid choice and lists the others.
+func ChoicesText(want string, choices []string) string {
 	if len(choices) == 0 {
 		return "The API lists no valid choices for this account."
 	}
 	ordered := suggest(want, choices)
 	rest := append([]string{}, ordered...)
 	sort.Strings(rest)
-	return fmt.Sprintf("Did you mean %q? Valid values: %s.", ordered[0], quoteAll(rest))
+	return fmt.Sprintf("Did you mean %q? Valid values: %s.", ordered[0], QuoteAll(rest))
 }
 
-// quoteAll renders values as a comma-separated list of Go-quoted strings, for messages.
-func quoteAll(values []string) string { return joinEach(values, strconv.Quote) }
+// QuoteAll renders values as a comma-separated list of Go-quoted strings, for messages.
+func QuoteAll(values []string) string { return joinEach(values, strconv.Quote) }
 
 // suggest orders choices with the closest to want first, so an error can name the likely fix.
 func suggest(want string, choices []string) []string {
@@ -52,8 +52,8 @@ func levenshtein(a, b string) int {
 	return prev[len(rb)]
 }
 
-// quoteAllMarkdown renders values as a comma-separated list of code spans.
-func quoteAllMarkdown(values []string) string {
+// QuoteAllMarkdown renders values as a comma-separated list of code spans.
+func QuoteAllMarkdown(values []string) string {
 	return joinEach(values, func(v string) string { return "`" + v + "`" })
 }
 

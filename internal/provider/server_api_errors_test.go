@@ -5,10 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-
-	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
 )
 
 func TestAttributePathForProperty(t *testing.T) {
@@ -37,9 +37,9 @@ func TestAttributePathForProperty(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.property, func(t *testing.T) {
-			got, ok := attributePathForProperty(ctx, s, c.property)
+			got, ok := shared.AttributePathForProperty(ctx, s, c.property)
 			if ok != c.ok || (ok && !got.Equal(c.want)) {
-				t.Errorf("attributePathForProperty(%q) = %s, %v; want %s, %v", c.property, got, ok, c.want, c.ok)
+				t.Errorf("AttributePathForProperty(%q) = %s, %v; want %s, %v", c.property, got, ok, c.want, c.ok)
 			}
 		})
 	}
@@ -53,7 +53,7 @@ func TestAddAPIError_fieldErrorsPointAtAttributes(t *testing.T) {
 		{Property: "os.slug", Message: "unknown operating system"},
 	}}
 	var diags diag.Diagnostics
-	addAPIError(ctx, &diags, s, "Unable to Create Server", "Ordering server \"web\" failed.", err)
+	shared.AddAPIError(ctx, &diags, s, "Unable to Create Server", "Ordering server \"web\" failed.", err)
 	if len(diags) != 2 {
 		t.Fatalf("got %d diagnostics, want 2: %v", len(diags), diags)
 	}
@@ -74,25 +74,11 @@ func TestAddAPIError_fieldErrorsPointAtAttributes(t *testing.T) {
 
 	// Without properties the schema knows, one resource-level error keeps the API's message.
 	diags = nil
-	addAPIError(ctx, &diags, s, "Unable to Create Server", "Ordering failed.", &flexmetal.APIError{StatusCode: 422, Message: "Out of stock", Details: []flexmetal.ErrorDetail{{Property: "stock", Message: "none left"}}})
+	shared.AddAPIError(ctx, &diags, s, "Unable to Create Server", "Ordering failed.", &flexmetal.APIError{StatusCode: 422, Message: "Out of stock", Details: []flexmetal.ErrorDetail{{Property: "stock", Message: "none left"}}})
 	if len(diags) != 1 || !strings.Contains(diags[0].Detail(), "none left") {
 		t.Errorf("diags = %v, want one error quoting the API", diags)
 	}
 	if _, ok := diags[0].(diag.DiagnosticWithPath); ok {
 		t.Errorf("diagnostic has a path; want a resource-level error")
-	}
-}
-
-func TestConfigLinePath(t *testing.T) {
-	cases := []struct{ in, want path.Path }{
-		{path.Root("location"), path.Root("location")},
-		{path.Root("ssh_keys").AtListIndex(2), path.Root("ssh_keys").AtListIndex(2)},
-		{path.Root("os").AtName("slug"), path.Root("os")},
-		{path.Root("os").AtName("partitions").AtListIndex(0).AtName("size"), path.Root("os")},
-	}
-	for _, c := range cases {
-		if got := configLinePath(c.in); !got.Equal(c.want) {
-			t.Errorf("configLinePath(%s) = %s, want %s", c.in, got, c.want)
-		}
 	}
 }

@@ -1,35 +1,38 @@
-package provider
+package shared
 
 import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"sort"
 	"sync"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 )
 
-// catalogRegistry hands out one catalog per endpoint and API key, for the provider process's
+// CatalogRegistry hands out one catalog per endpoint and API key, for the provider process's
 // lifetime: the catalog changes rarely, and plan-time validation of every server would otherwise
 // ask for it again and again.
-type catalogRegistry struct {
+type CatalogRegistry struct {
 	mu       sync.Mutex
-	catalogs map[string]*catalog
+	catalogs map[string]*Catalog
 }
 
-func newCatalogRegistry() *catalogRegistry {
-	return &catalogRegistry{catalogs: map[string]*catalog{}}
+func NewCatalogRegistry() *CatalogRegistry {
+	return &CatalogRegistry{catalogs: map[string]*Catalog{}}
 }
 
-func (r *catalogRegistry) get(baseURL, apiKey string, client *flexmetal.Client) *catalog {
+func (r *CatalogRegistry) Get(baseURL, apiKey string, client *flexmetal.Client) *Catalog {
 	sum := sha256.Sum256([]byte(baseURL + "\x00" + apiKey))
 	key := hex.EncodeToString(sum[:])
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	c, ok := r.catalogs[key]
 	if !ok {
-		c = &catalog{client: client, instanceTypes: map[int64]*cached[[]flexmetal.InstanceType]{}}
+		c = &Catalog{client: client, instanceTypes: map[int64]*cached[[]flexmetal.InstanceType]{}}
 		r.catalogs[key] = c
 	}
 	return c
@@ -57,8 +60,8 @@ func (c *cached[T]) get(fetch func() (T, error)) (T, error) {
 	return v, nil
 }
 
-// catalog caches locations, instance types per location and operating systems.
-type catalog struct {
+// Catalog caches locations, instance types per location and operating systems.
+type Catalog struct {
 	client *flexmetal.Client
 
 	locations cached[[]flexmetal.Location]
@@ -69,17 +72,17 @@ type catalog struct {
 }
 
 // Locations returns every location.
-func (c *catalog) Locations(ctx context.Context) ([]flexmetal.Location, error) {
+func (c *Catalog) Locations(ctx context.Context) ([]flexmetal.Location, error) {
 	return c.locations.get(func() ([]flexmetal.Location, error) { return c.client.Locations.List(ctx) })
 }
 
 // OperatingSystems returns every operating system the API knows.
-func (c *catalog) OperatingSystems(ctx context.Context) ([]flexmetal.OperatingSystem, error) {
+func (c *Catalog) OperatingSystems(ctx context.Context) ([]flexmetal.OperatingSystem, error) {
 	return c.oses.get(func() ([]flexmetal.OperatingSystem, error) { return c.client.OperatingSystems.List(ctx) })
 }
 
 // InstanceTypes returns the instance types of one location.
-func (c *catalog) InstanceTypes(ctx context.Context, locationID int64) ([]flexmetal.InstanceType, error) {
+func (c *Catalog) InstanceTypes(ctx context.Context, locationID int64) ([]flexmetal.InstanceType, error) {
 	c.mu.Lock()
 	entry, ok := c.instanceTypes[locationID]
 	if !ok {
@@ -92,7 +95,7 @@ func (c *catalog) InstanceTypes(ctx context.Context, locationID int64) ([]flexme
 
 // LocationByName finds a location by its exact name. When there is none, ok is false and names
 // lists every location, for a "did you mean" message.
-func (c *catalog) LocationByName(ctx context.Context, name string) (loc flexmetal.Location, ok bool, names []string, err error) {
+func (c *Catalog) LocationByName(ctx context.Context, name string) (loc flexmetal.Location, ok bool, names []string, err error) {
 	locs, err := c.Locations(ctx)
 	if err != nil {
 		return loc, false, nil, err
@@ -103,7 +106,7 @@ func (c *catalog) LocationByName(ctx context.Context, name string) (loc flexmeta
 
 // InstanceTypeByName finds an instance type offered at a location by its exact name. When there
 // is none, ok is false and names lists those offered there.
-func (c *catalog) InstanceTypeByName(ctx context.Context, loc flexmetal.Location, name string) (it flexmetal.InstanceType, ok bool, names []string, err error) {
+func (c *Catalog) InstanceTypeByName(ctx context.Context, loc flexmetal.Location, name string) (it flexmetal.InstanceType, ok bool, names []string, err error) {
 	its, err := c.InstanceTypes(ctx, loc.ID)
 	if err != nil {
 		return it, false, nil, err
@@ -114,7 +117,7 @@ func (c *catalog) InstanceTypeByName(ctx context.Context, loc flexmetal.Location
 
 // OperatingSystemBySlug finds an operating system by its slug, orderable or not. When there is
 // none, ok is false and slugs lists the orderable ones.
-func (c *catalog) OperatingSystemBySlug(ctx context.Context, slug string) (os flexmetal.OperatingSystem, ok bool, slugs []string, err error) {
+func (c *Catalog) OperatingSystemBySlug(ctx context.Context, slug string) (os flexmetal.OperatingSystem, ok bool, slugs []string, err error) {
 	oses, err := c.OperatingSystems(ctx)
 	if err != nil {
 		return os, false, nil, err
@@ -142,7 +145,7 @@ func findByKey[T any](items []T, want string, key func(T) string, suggestable fu
 
 // LocationByID finds a location by its numeric id. When there is none, ok is false and known
 // lists every location, sorted by id, for the error message.
-func (c *catalog) LocationByID(ctx context.Context, id int64) (loc flexmetal.Location, ok bool, known []flexmetal.Location, err error) {
+func (c *Catalog) LocationByID(ctx context.Context, id int64) (loc flexmetal.Location, ok bool, known []flexmetal.Location, err error) {
 	locs, err := c.Locations(ctx)
 	if err != nil {
 		return loc, false, nil, err
@@ -155,4 +158,24 @@ func (c *catalog) LocationByID(ctx context.Context, id int64) (loc flexmetal.Loc
 	known = append([]flexmetal.Location(nil), locs...)
 	sort.Slice(known, func(i, j int) bool { return known[i].ID < known[j].ID })
 	return loc, false, known, nil
+}
+
+// LookupLocation finds the location named name in the catalog: the one lookup of a location by
+// name, whatever asks for it. When there is none, it adds the "Unknown FlexMetal Location" error
+// on attr, naming the closest locations. When the catalog cannot be read, it calls readFailed,
+// with which each caller says what that means for it (a plan may go on with a warning), or, when
+// readFailed is nil, adds an error saying the lookup failed. ok is false in both cases.
+func LookupLocation(ctx context.Context, cat *Catalog, name string, attr path.Path, diags *diag.Diagnostics, readFailed func(error)) (loc flexmetal.Location, ok bool) {
+	loc, ok, names, err := cat.LocationByName(ctx, name)
+	switch {
+	case err != nil && readFailed != nil:
+		readFailed(err)
+	case err != nil:
+		diags.AddError("Unable to Read FlexMetal Locations",
+			fmt.Sprintf("Listing the FlexMetal locations, to find %q, failed.\n\n%s", name, APIErrorDetail(err)))
+	case !ok:
+		diags.AddAttributeError(attr, "Unknown FlexMetal Location",
+			fmt.Sprintf("Location %q does not exist. %s", name, ChoicesText(name, names)))
+	}
+	return loc, err == nil && ok
 }

@@ -1,4 +1,4 @@
-package provider
+package shared
 
 import (
 	"context"
@@ -9,11 +9,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 )
 
-// listResults streams items, in their order, as the results of a list resource: each with its
+// QueryResults streams items, in their order, as the results of a list resource: each with its
 // display name and its identity { id }, and, when the query asks for it (include_resource),
 // the resource object that toResource writes into a null one. At most req.Limit results are
 // pushed, as terraform query asks.
-func listResults[T any](ctx context.Context, req list.ListRequest, items []T, id, displayName func(T) string, toResource func(context.Context, *tfsdk.Resource, T) diag.Diagnostics) iter.Seq[list.ListResult] {
+func QueryResults[T any](ctx context.Context, req list.ListRequest, items []T, id, displayName func(T) string, toResource func(context.Context, *tfsdk.Resource, T) diag.Diagnostics) iter.Seq[list.ListResult] {
 	return func(push func(list.ListResult) bool) {
 		for i, item := range items {
 			if req.Limit > 0 && int64(i) >= req.Limit {
@@ -21,7 +21,7 @@ func listResults[T any](ctx context.Context, req list.ListRequest, items []T, id
 			}
 			result := req.NewListResult(ctx)
 			result.DisplayName = displayName(item)
-			result.Diagnostics.Append(setIdentity(ctx, result.Identity, id(item))...)
+			result.Diagnostics.Append(SetIdentity(ctx, result.Identity, id(item))...)
 			if req.IncludeResource {
 				result.Diagnostics.Append(toResource(ctx, result.Resource, item)...)
 			}

@@ -1,10 +1,12 @@
-package provider
+package shared
 
 import (
 	"context"
 	"encoding/base64"
 	"encoding/binary"
 	"fmt"
+	"net"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -37,13 +39,13 @@ func (c stringCheck) ValidateString(_ context.Context, req validator.StringReque
 	}
 }
 
-// baseURLValidator refuses endpoints that are not absolute http(s) URLs, and plain http to
+// BaseURLValidator refuses endpoints that are not absolute http(s) URLs, and plain http to
 // anything but loopback.
-func baseURLValidator() validator.String {
+func BaseURLValidator() validator.String {
 	return stringCheck{
 		description: "must be an https URL, or http on a loopback host",
 		check: func(_ path.Path, raw string) (string, string) {
-			if msg := checkBaseURL(raw); msg != "" {
+			if msg := CheckBaseURL(raw); msg != "" {
 				return "Invalid FlexMetal Base URL", fmt.Sprintf("%q is not usable: %s.", raw, msg)
 			}
 			return "", ""
@@ -51,8 +53,8 @@ func baseURLValidator() validator.String {
 	}
 }
 
-// durationValidator checks a Go duration string within bounds.
-func durationValidator(minimum, maximum time.Duration) validator.String {
+// DurationValidator checks a Go duration string within bounds.
+func DurationValidator(minimum, maximum time.Duration) validator.String {
 	return stringCheck{
 		description: fmt.Sprintf("must be a duration such as \"10s\" or \"1m\", between %s and %s", minimum, maximum),
 		check: func(_ path.Path, raw string) (string, string) {
@@ -68,9 +70,9 @@ func durationValidator(minimum, maximum time.Duration) validator.String {
 	}
 }
 
-// notPrivateKeyValidator refuses private key material where a public key belongs: pasting the
+// NotPrivateKeyValidator refuses private key material where a public key belongs: pasting the
 // wrong file would otherwise send a secret to the API and into the state.
-func notPrivateKeyValidator() validator.String {
+func NotPrivateKeyValidator() validator.String {
 	return stringCheck{
 		description: "must be a public key, never a private key",
 		check: func(_ path.Path, value string) (string, string) {
@@ -86,19 +88,19 @@ func notPrivateKeyValidator() validator.String {
 // openSSHPublicKeyPattern is one OpenSSH public key line: type, base64 key data, optional comment.
 var openSSHPublicKeyPattern = regexp.MustCompile(`^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$`)
 
-// openSSHPublicKeyValidator requires a value that looks like one OpenSSH public key, ignoring
+// OpenSSHPublicKeyValidator requires a value that looks like one OpenSSH public key, ignoring
 // surrounding white space, so a wrong file or a mangled paste fails at plan time.
-func openSSHPublicKeyValidator() validator.String {
+func OpenSSHPublicKeyValidator() validator.String {
 	return stringCheck{description: "must be one OpenSSH public key line, such as \"ssh-ed25519 AAAA... user@host\"", check: checkPublicKey}
 }
 
-// serverSSHKeyValidator requires what a server's ssh_keys element may be: the UUID of a stored
+// SSHKeyOrIDValidator requires what a server's ssh_keys element may be: the UUID of a stored
 // key, or one OpenSSH public key checked as flexmetal_ssh_key checks it.
-func serverSSHKeyValidator() validator.String {
+func SSHKeyOrIDValidator() validator.String {
 	return stringCheck{
 		description: "must be the UUID of a stored key or one OpenSSH public key line",
 		check: func(p path.Path, raw string) (string, string) {
-			if uuidPattern.MatchString(strings.TrimSpace(raw)) {
+			if UUIDPattern.MatchString(strings.TrimSpace(raw)) {
 				return "", ""
 			}
 			return checkPublicKey(p, raw)
@@ -106,13 +108,13 @@ func serverSSHKeyValidator() validator.String {
 	}
 }
 
-// uuidPattern matches the API's ids (servers, stored SSH keys).
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+// UUIDPattern matches the API's ids (servers, stored SSH keys).
+var UUIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 func checkPublicKey(p path.Path, raw string) (string, string) {
 	value := strings.TrimSpace(raw)
 	if strings.Contains(value, "PRIVATE KEY") {
-		// Private keys get notPrivateKeyValidator's more pointed message.
+		// Private keys get NotPrivateKeyValidator's more pointed message.
 		return "", ""
 	}
 	if fields := strings.Fields(value); openSSHPublicKeyPattern.MatchString(value) && completeKeyBlob(fields[0], fields[1]) {
@@ -178,17 +180,17 @@ func completeKeyBlob(keyType, data string) bool {
 	return true
 }
 
-// tagPattern is what the API accepts as a tag.
-var tagPattern = regexp.MustCompile(`^[A-Za-z0-9_:-]{1,64}$`)
+// TagPattern is what the API accepts as a tag.
+var TagPattern = regexp.MustCompile(`^[A-Za-z0-9_:-]{1,64}$`)
 
-// tagValidator requires a tag the API accepts, with one error per bad tag that says what is
+// TagValidator requires a tag the API accepts, with one error per bad tag that says what is
 // wrong with it.
-func tagValidator() validator.String {
+func TagValidator() validator.String {
 	const rule = "must be 1 to 64 characters from A-Z, a-z, 0-9, '_', ':' and '-', e.g. \"env:prod\""
 	return stringCheck{
 		description: rule,
 		check: func(_ path.Path, tag string) (string, string) {
-			if tagPattern.MatchString(tag) {
+			if TagPattern.MatchString(tag) {
 				return "", ""
 			}
 			problem := ""
@@ -205,17 +207,41 @@ func tagValidator() validator.String {
 	}
 }
 
-// reservedTagValidator refuses tags with the prefix of the provider's one-time creation tag:
+// ReservedTagValidator refuses tags with the prefix of the provider's one-time creation tag:
 // the provider hides such tags, so Terraform would see a configured tag vanish on every apply.
-func reservedTagValidator() validator.String {
+func ReservedTagValidator() validator.String {
 	return stringCheck{
-		description: "must not start with \"" + creationTagPrefix + "\", which the provider reserves",
+		description: "must not start with \"" + CreationTagPrefix + "\", which the provider reserves",
 		check: func(_ path.Path, tag string) (string, string) {
-			if strings.HasPrefix(tag, creationTagPrefix) {
+			if strings.HasPrefix(tag, CreationTagPrefix) {
 				return "Reserved Tag Prefix", fmt.Sprintf("Tag %q starts with %q, which the provider reserves for the one-time tag that lets it find a server whose order answer was lost. Choose another prefix, e.g. %q.",
-					tag, creationTagPrefix, "tf:"+strings.TrimPrefix(tag, creationTagPrefix))
+					tag, CreationTagPrefix, "tf:"+strings.TrimPrefix(tag, CreationTagPrefix))
 			}
 			return "", ""
 		},
 	}
+}
+
+// CheckBaseURL returns why a base URL is unusable, or "" when it is fine. Plain http is only
+// for loopback: an API key must never cross a network unencrypted.
+func CheckBaseURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return "use an absolute URL such as https://api.i3d.net"
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "remove the query string or fragment"
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return "plain http is refused for non-loopback hosts because the API key would be sent unencrypted; use https"
+	}
+	return ""
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

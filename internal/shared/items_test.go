@@ -1,4 +1,4 @@
-package provider
+package shared
 
 import (
 	"regexp"
@@ -6,7 +6,7 @@ import (
 )
 
 func TestListID(t *testing.T) {
-	base := listID(map[string]string{"location": "EU: Rotterdam"}, []string{"129", "130", "131"})
+	base := ItemsID(map[string]string{"location": "EU: Rotterdam"}, []string{"129", "130", "131"})
 	if !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(base) {
 		t.Fatalf("listID = %q, want 64 hex digits", base)
 	}
@@ -27,27 +27,24 @@ func TestListID(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := listID(c.filters, c.ids)
+			got := ItemsID(c.filters, c.ids)
 			if (got == base) != c.same {
 				t.Errorf("listID(%v, %v) == base is %v, want %v", c.filters, c.ids, got == base, c.same)
 			}
-			if again := listID(c.filters, c.ids); again != got {
+			if again := ItemsID(c.filters, c.ids); again != got {
 				t.Errorf("listID is not stable: %q then %q", got, again)
 			}
 		})
 	}
-	if listID(nil, nil) != listID(map[string]string{}, []string{}) {
+	if ItemsID(nil, nil) != ItemsID(map[string]string{}, []string{}) {
 		t.Error("nil and empty input should hash alike")
 	}
 }
 
 func TestListIDDoesNotReorderCallerSlice(t *testing.T) {
 	ids := []string{"b", "a"}
-	listID(nil, ids)
+	ItemsID(nil, ids)
 	if ids[0] != "b" || ids[1] != "a" {
 		t.Errorf("listID reordered its argument: %v", ids)
 	}
 }
-
-// listIDPattern is what every list data source's id looks like.
-var listIDPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
