@@ -88,9 +88,10 @@ func (t *apiTime) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// UpdateServerRequest is the body of a reinstall: the server keeps its UUID, location and
-// instance type, and gets this name, operating system, keys and post-install script.
-type UpdateServerRequest struct {
+// ReinstallServerRequest is the body of a reinstall (PATCH of a server), which erases the
+// server's disks: the server keeps its UUID, location, instance type and addresses, and gets
+// this name, operating system, keys and post-install script.
+type ReinstallServerRequest struct {
 	// Name is the new host name; empty leaves it out of the request.
 	Name string `json:"name,omitempty"`
 	// OS is the operating system to install, in the same shape as for a new server.
@@ -102,8 +103,8 @@ type UpdateServerRequest struct {
 }
 
 // MarshalJSON writes the request with sshKey as [] rather than null when there are no keys.
-func (r UpdateServerRequest) MarshalJSON() ([]byte, error) {
-	type plain UpdateServerRequest
+func (r ReinstallServerRequest) MarshalJSON() ([]byte, error) {
+	type plain ReinstallServerRequest
 	p := plain(r)
 	if p.SSHKeys == nil {
 		p.SSHKeys = []string{}
@@ -174,7 +175,7 @@ func (s *ServersService) ReinstallInProgress(ctx context.Context, uuid string) (
 //
 // The returned server is nil when the API accepted the reinstall but the server could not be
 // read afterwards (an empty or lost answer followed by a failed GET).
-func (s *ServersService) Reinstall(ctx context.Context, uuid string, in UpdateServerRequest) (*Server, error) {
+func (s *ServersService) Reinstall(ctx context.Context, uuid string, in ReinstallServerRequest) (*Server, error) {
 	if uuid == "" {
 		return nil, errors.New("server UUID must not be empty")
 	}

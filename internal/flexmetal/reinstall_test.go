@@ -38,8 +38,8 @@ func commandsJSON(t *testing.T, cmds ...map[string]any) reply {
 	return okJSON(mustJSON(t, cmds))
 }
 
-func reinstallRequest() flexmetal.UpdateServerRequest {
-	return flexmetal.UpdateServerRequest{
+func reinstallRequest() flexmetal.ReinstallServerRequest {
+	return flexmetal.ReinstallServerRequest{
 		Name:              "web-1.example.com",
 		OS:                flexmetal.OSRequest{Slug: "debian-12", KernelParams: []flexmetal.KernelParam{{Key: "talos.platform", Value: "metal"}}, Partitions: []flexmetal.Partition{{Target: "/", Filesystem: "ext4", Size: 102400}}},
 		SSHKeys:           []string{"ssh-ed25519 AAAA user@host"},
@@ -152,7 +152,7 @@ func TestServersReinstall_sshKeyIsAlwaysSentAsAList(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			api, rec := newAPI(t, newReinstallAPI(t, []reply{okJSON(serverArray(t, "provisioning"))}, true))
 			c := newClient(t, api.URL)
-			if _, err := c.Servers.Reinstall(context.Background(), "u1", flexmetal.UpdateServerRequest{OS: flexmetal.OSRequest{Slug: "talos"}, SSHKeys: keys}); err != nil {
+			if _, err := c.Servers.Reinstall(context.Background(), "u1", flexmetal.ReinstallServerRequest{OS: flexmetal.OSRequest{Slug: "talos"}, SSHKeys: keys}); err != nil {
 				t.Fatal(err)
 			}
 			var body map[string]json.RawMessage

@@ -1,4 +1,4 @@
-package provider
+package provider_test
 
 import (
 	"os"
@@ -6,10 +6,13 @@ import (
 	"slices"
 	"testing"
 
+	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
+
 	fwaction "github.com/hashicorp/terraform-plugin-framework/action"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 
-	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/acctest"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/provider"
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/tfrun"
 )
 
@@ -19,19 +22,22 @@ import (
 func TestExamples_coverListResourcesAndActions(t *testing.T) {
 	ctx := t.Context()
 	examples := filepath.Join(examplesRepoRoot(t), "examples")
-	p, ok := New("test")().(*flexmetalProvider)
+	p, ok := provider.New("test")().(interface {
+		fwprovider.ProviderWithListResources
+		fwprovider.ProviderWithActions
+	})
 	if !ok {
-		t.Fatal("New does not return a *flexmetalProvider")
+		t.Fatal("the provider registers no list resources or actions")
 	}
 	var lists, actions []string
 	for _, newList := range p.ListResources(ctx) {
 		var resp fwresource.MetadataResponse
-		newList().Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: shared.TypeName}, &resp)
+		newList().Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: provider.TypeName}, &resp)
 		lists = append(lists, resp.TypeName)
 	}
 	for _, newAction := range p.Actions(ctx) {
 		var resp fwaction.MetadataResponse
-		newAction().Metadata(ctx, fwaction.MetadataRequest{ProviderTypeName: shared.TypeName}, &resp)
+		newAction().Metadata(ctx, fwaction.MetadataRequest{ProviderTypeName: provider.TypeName}, &resp)
 		actions = append(actions, resp.TypeName)
 	}
 	for _, c := range []struct {
@@ -62,7 +68,7 @@ func TestExamples_coverListResourcesAndActions(t *testing.T) {
 // -query` on every list resource example (.tfquery.hcl), with a generated provider configuration
 // beside it. Only Terraform 1.14 and later read query files.
 func TestExamples_queryFilesFormattedAndValid(t *testing.T) {
-	accPreCheck(t)
+	acctest.PreCheck(t)
 	tf, err := tfrun.Binary()
 	if err != nil {
 		t.Fatalf("no terraform binary: %v", err)
@@ -111,7 +117,7 @@ func TestExamples_queryFilesFormattedAndValid(t *testing.T) {
 // rest of its example in place of import-by-string-id.tf (both import the same resource). Import
 // blocks by identity need Terraform or OpenTofu 1.12 or later.
 func TestExamples_importByIdentityValid(t *testing.T) {
-	accPreCheck(t)
+	acctest.PreCheck(t)
 	tf, err := tfrun.Binary()
 	if err != nil {
 		t.Fatalf("no terraform binary: %v", err)

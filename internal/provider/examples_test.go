@@ -1,4 +1,4 @@
-package provider
+package provider_test
 
 import (
 	"io/fs"
@@ -8,7 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/acctest"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/provider"
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/tfrun"
 	fwdatasource "github.com/hashicorp/terraform-plugin-framework/datasource"
 	fwephemeral "github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -48,7 +49,7 @@ provider "flexmetal" {}
 // Validation runs the provider's own schema and validators, so an example that drifts from the
 // schema fails here before it reaches the generated docs.
 func TestExamples_formattedAndValid(t *testing.T) {
-	accPreCheck(t)
+	acctest.PreCheck(t)
 	root := examplesRepoRoot(t)
 	tf, err := tfrun.Binary()
 	if err != nil {
@@ -104,17 +105,17 @@ func TestExamples_formattedAndValid(t *testing.T) {
 func TestExamples_coverEveryType(t *testing.T) {
 	ctx := t.Context()
 	examples := filepath.Join(examplesRepoRoot(t), "examples")
-	p := New("test")()
+	p := provider.New("test")()
 
 	var resources, dataSources, ephemeralResources []string
 	for _, newResource := range p.Resources(ctx) {
 		var resp fwresource.MetadataResponse
-		newResource().Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: shared.TypeName}, &resp)
+		newResource().Metadata(ctx, fwresource.MetadataRequest{ProviderTypeName: provider.TypeName}, &resp)
 		resources = append(resources, resp.TypeName)
 	}
 	for _, newDataSource := range p.DataSources(ctx) {
 		var resp fwdatasource.MetadataResponse
-		newDataSource().Metadata(ctx, fwdatasource.MetadataRequest{ProviderTypeName: shared.TypeName}, &resp)
+		newDataSource().Metadata(ctx, fwdatasource.MetadataRequest{ProviderTypeName: provider.TypeName}, &resp)
 		dataSources = append(dataSources, resp.TypeName)
 	}
 	withEphemeral, ok := p.(fwprovider.ProviderWithEphemeralResources)
@@ -123,7 +124,7 @@ func TestExamples_coverEveryType(t *testing.T) {
 	}
 	for _, newEphemeral := range withEphemeral.EphemeralResources(ctx) {
 		var resp fwephemeral.MetadataResponse
-		newEphemeral().Metadata(ctx, fwephemeral.MetadataRequest{ProviderTypeName: shared.TypeName}, &resp)
+		newEphemeral().Metadata(ctx, fwephemeral.MetadataRequest{ProviderTypeName: provider.TypeName}, &resp)
 		ephemeralResources = append(ephemeralResources, resp.TypeName)
 	}
 

@@ -1,6 +1,20 @@
-// Package provider implements the flexmetal Terraform provider on terraform-plugin-framework:
-// its configuration, resources and data sources. API calls go through internal/flexmetal; the
-// mapping between API values and Terraform values lives in each type's model file.
+// Package provider is the flexmetal Terraform provider on terraform-plugin-framework: its
+// configuration (api_key, base_url, poll_interval), Configure, which builds the API client and the
+// data every type reads (internal/shared.ProviderData), and the lists of types it registers:
+//
+//   - resources: flexmetal_server (internal/server), flexmetal_ssh_key (internal/sshkey),
+//     flexmetal_tag (internal/account);
+//   - data sources: the catalog's locations, instance types and operating systems
+//     (internal/catalog), flexmetal_servers (internal/server), flexmetal_ssh_key(s)
+//     (internal/sshkey), flexmetal_quota, flexmetal_capacity_commits and flexmetal_tags
+//     (internal/account);
+//   - ephemeral resources: flexmetal_server_root_password (internal/server);
+//   - list resources (terraform query): flexmetal_server (internal/server) and flexmetal_ssh_key
+//     (internal/sshkey);
+//   - actions: flexmetal_server_reinstall (internal/server).
+//
+// Imports flow one way: provider -> the resource families -> internal/shared ->
+// internal/flexmetal; .golangci.yml's depguard rules hold them to it.
 package provider
 
 import (
@@ -22,8 +36,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/account"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/catalog"
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/server"
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/sshkey"
 )
 
 // Address is the provider's registry source address.
@@ -207,32 +225,32 @@ func logRetry(ctx context.Context, e flexmetal.RetryLog) {
 
 func (p *flexmetalProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
-		NewServerRootPasswordEphemeralResource,
+		server.NewRootPasswordEphemeralResource,
 	}
 }
 
 func (p *flexmetalProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		NewServerResource,
-		NewSSHKeyResource,
-		NewTagResource,
+		server.NewResource,
+		sshkey.NewResource,
+		account.NewTagResource,
 	}
 }
 
 func (p *flexmetalProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		NewLocationsDataSource,
-		NewLocationDataSource,
-		NewInstanceTypesDataSource,
-		NewInstanceTypeDataSource,
-		NewOperatingSystemsDataSource,
-		NewOperatingSystemDataSource,
-		NewSSHKeysDataSource,
-		NewSSHKeyDataSource,
-		NewServersDataSource,
-		NewQuotaDataSource,
-		NewCapacityCommitsDataSource,
-		NewTagsDataSource,
+		catalog.NewLocationsDataSource,
+		catalog.NewLocationDataSource,
+		catalog.NewInstanceTypesDataSource,
+		catalog.NewInstanceTypeDataSource,
+		catalog.NewOperatingSystemsDataSource,
+		catalog.NewOperatingSystemDataSource,
+		sshkey.NewDataSourceList,
+		sshkey.NewDataSource,
+		server.NewDataSourceList,
+		account.NewQuotaDataSource,
+		account.NewCapacityCommitsDataSource,
+		account.NewTagsDataSource,
 	}
 }
 
@@ -240,15 +258,15 @@ func (p *flexmetalProvider) DataSources(context.Context) []func() datasource.Dat
 // type that can be adopted.
 func (p *flexmetalProvider) ListResources(context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
-		NewServerListResource,
-		NewSSHKeyListResource,
+		server.NewListResource,
+		sshkey.NewListResource,
 	}
 }
 
 // Actions are invoked with terraform apply -invoke or an action_trigger (Terraform 1.14 and later).
 func (p *flexmetalProvider) Actions(context.Context) []func() action.Action {
 	return []func() action.Action{
-		NewServerReinstallAction,
+		server.NewReinstallAction,
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/agext/levenshtein"
 )
 
 // ChoicesText names the closest valid choice and lists the others.
@@ -26,30 +28,9 @@ func suggest(want string, choices []string) []string {
 	out := append([]string{}, choices...)
 	w := strings.ToLower(want)
 	sort.SliceStable(out, func(i, j int) bool {
-		return levenshtein(w, strings.ToLower(out[i])) < levenshtein(w, strings.ToLower(out[j]))
+		return levenshtein.Distance(w, strings.ToLower(out[i]), nil) < levenshtein.Distance(w, strings.ToLower(out[j]), nil)
 	})
 	return out
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // QuoteAllMarkdown renders values as a comma-separated list of code spans.

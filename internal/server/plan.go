@@ -1,0 +1,301 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
+)
+
+// privateAdoptKey marks an imported server: attributes the API cannot report are taken from the
+// configuration on the next apply instead of forcing a replacement.
+const privateAdoptKey = "adopt_unreported"
+
+var (
+	osSlugPath = path.Root("os").AtName("slug")
+	ipxePath   = path.Root("os").AtName("ipxe_script_url")
+)
+
+// changeEffect is what a change to an input does to an existing server.
+type changeEffect int
+
+const (
+	// replaces: the API cannot change it; a new server is ordered.
+	replaces changeEffect = iota
+	// reinstalls: the server is reinstalled in place (PATCH), or replaced when allow_reinstall
+	// is false.
+	reinstalls
+	// updatesInPlace: Update changes it without touching the machine (tags through the tag
+	// endpoints) or it only concerns Terraform (allow_reinstall, timeouts).
+	updatesInPlace
+	// versioned: a write-only input, null in every plan and state; the change of its _version
+	// input stands for it.
+	versioned
+)
+
+// serverInputRules is every input of flexmetal_server and what changing it does to an existing
+// server: the one place that decides it. A test checks that every configurable attribute of the
+// schema has its rule, so a new input cannot be saved to state and silently never sent.
+var serverInputRules = []struct {
+	path   path.Path
+	effect changeEffect
+	// ifConfigured: only a value the configuration sets counts; an optional and computed input
+	// left unset keeps what the API chose.
+	ifConfigured bool
+	// unreported: the API never reports it, so an imported server has no value to compare with:
+	// the first apply after an import takes the configuration's value without any change.
+	unreported bool
+}{
+	{path: path.Root("name"), effect: reinstalls},
+	{path: path.Root("location"), effect: replaces},
+	{path: path.Root("instance_type"), effect: replaces},
+	{path: path.Root("contract_id"), effect: replaces, ifConfigured: true},
+	{path: path.Root("overflow"), effect: replaces, unreported: true},
+	{path: osSlugPath, effect: reinstalls},
+	{path: path.Root("os").AtName("kernel_params"), effect: reinstalls, unreported: true},
+	{path: path.Root("os").AtName("partitions"), effect: reinstalls, unreported: true},
+	{path: ipxePath, effect: reinstalls, unreported: true},
+	{path: path.Root("ssh_keys"), effect: reinstalls, unreported: true},
+	{path: path.Root("post_install_script"), effect: reinstalls, unreported: true},
+	// post_install_script_wo itself is write-only: always null in plan and state, so its
+	// version stands for it.
+	{path: path.Root("post_install_script_wo_version"), effect: reinstalls, unreported: true},
+	{path: path.Root("post_install_script_wo"), effect: versioned},
+	{path: path.Root("tags"), effect: updatesInPlace},
+	{path: path.Root("allow_reinstall"), effect: updatesInPlace},
+	{path: path.Root("timeouts"), effect: updatesInPlace},
+}
+
+// attributeGetter reads one attribute of a plan, state or configuration.
+type attributeGetter func(ctx context.Context, p path.Path, target any) diag.Diagnostics
+
+// plannedChanges sorts the inputs whose planned value differs from the state by serverInputRules:
+// those that replace the server and those that reinstall it. adopting is true on the first apply
+// after an import.
+func plannedChanges(ctx context.Context, plan, state, config attributeGetter, adopting bool, diags *diag.Diagnostics) (replace, reinstall path.Paths) {
+	for _, rule := range serverInputRules {
+		if rule.effect != replaces && rule.effect != reinstalls {
+			continue
+		}
+		var planVal, stateVal, configVal attr.Value
+		diags.Append(plan(ctx, rule.path, &planVal)...)
+		diags.Append(state(ctx, rule.path, &stateVal)...)
+		diags.Append(config(ctx, rule.path, &configVal)...)
+		if diags.HasError() {
+			return nil, nil
+		}
+		switch {
+		case planVal == nil || stateVal == nil || planVal.Equal(stateVal):
+		case rule.ifConfigured && (configVal == nil || configVal.IsNull()):
+		case rule.unreported && adopting && stateVal.IsNull():
+		case rule.effect == replaces:
+			replace = append(replace, rule.path)
+		default:
+			reinstall = append(reinstall, rule.path)
+		}
+	}
+	return replace, reinstall
+}
+
+// adopting reports whether the private state marks a server imported and not yet applied.
+func adopting(ctx context.Context, private interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}) bool {
+	raw, d := private.GetKey(ctx, privateAdoptKey)
+	return !d.HasError() && len(raw) > 0
+}
+
+func (r *serverResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m serverModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !m.PostInstallScript.IsNull() && !m.PostInstallScriptWO.IsNull() {
+		resp.Diagnostics.AddAttributeError(postInstallScriptWOPath, "Conflicting Post-Install Scripts",
+			"post_install_script and post_install_script_wo both set the post-install script: keep one. post_install_script_wo (with post_install_script_wo_version) keeps the script out of the state and plan files; post_install_script stores it there, marked sensitive.")
+	}
+	osm, ok, d := m.os(ctx)
+	resp.Diagnostics.Append(d...)
+	if !ok || osm.Slug.IsUnknown() || osm.IPXEScriptURL.IsUnknown() {
+		return
+	}
+	slug := osm.Slug.ValueString()
+	hasIPXE := !osm.IPXEScriptURL.IsNull()
+	switch {
+	case slug == customIPXESlug && !hasIPXE:
+		resp.Diagnostics.AddAttributeError(shared.ConfigLinePath(ipxePath), "Missing iPXE Script URL",
+			"The custom-ipxe operating system boots from your own iPXE script: set os.ipxe_script_url to its http(s) URL.")
+	case slug != customIPXESlug && hasIPXE && !osm.Slug.IsNull():
+		resp.Diagnostics.AddAttributeError(shared.ConfigLinePath(ipxePath), "iPXE Script URL Not Allowed",
+			fmt.Sprintf("os.ipxe_script_url only applies to the custom-ipxe operating system, but os.slug is %q. Remove ipxe_script_url, or set slug to \"custom-ipxe\".", slug))
+	}
+}
+
+func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan serverModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var state *serverModel
+	if !req.State.Raw.IsNull() {
+		state = &serverModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+
+	if state != nil && state.Status.ValueString() == flexmetal.StatusFailed {
+		// A failed server is of no use and cannot recover: replace it, as Terraform does for a
+		// tainted one. Terraform only replaces for a path whose value changes, so the planned
+		// status becomes unknown (the replacement's).
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
+	}
+	if state != nil {
+		replace, reinstall := plannedChanges(ctx, req.Plan.GetAttribute, req.State.GetAttribute, req.Config.GetAttribute, adopting(ctx, req.Private), &resp.Diagnostics)
+		resp.RequiresReplace = append(resp.RequiresReplace, replace...)
+		switch {
+		case len(reinstall) == 0:
+		case plan.AllowReinstall.ValueBool() || plan.AllowReinstall.IsUnknown():
+			warnReinstall(state, reinstall, &resp.Diagnostics)
+			// A reinstall delivers the server again: these are only known after it.
+			for _, name := range []string{"status", "status_message", "delivered_at"} {
+				resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), types.StringUnknown())...)
+			}
+		default:
+			resp.RequiresReplace = append(resp.RequiresReplace, reinstall...)
+		}
+	}
+	if r.data != nil {
+		r.validateAgainstCatalog(ctx, plan, state, &resp.Diagnostics)
+	}
+	// Last: it needs the replacements decided above.
+	r.warnOverQuota(ctx, req, resp, plan, state)
+}
+
+// warnReinstall says, on the first changed attribute (so Terraform names the resource and the
+// line), that applying reinstalls the server: "update in-place" alone reads harmless, but the
+// disks are erased.
+func warnReinstall(state *serverModel, changed path.Paths, diags *diag.Diagnostics) {
+	names := make([]string, len(changed))
+	for i, p := range changed {
+		names[i] = p.String()
+	}
+	diags.AddAttributeWarning(shared.ConfigLinePath(changed[0]), "Server Will Be Reinstalled",
+		fmt.Sprintf("Applying this plan reinstalls server %s (%s) in place because %s changed: its disks are erased and the operating system is installed again. It keeps its id and IP addresses. To order a new server instead, set allow_reinstall = false.",
+			state.ID.ValueString(), state.Name.ValueString(), strings.Join(names, ", ")))
+}
+
+// validateAgainstCatalog checks location, instance type and OS against the live catalog, for new
+// servers and changed values only: an existing server must not fail to plan because its location
+// stopped taking orders. The OS list is read while the location and its instance types are, so a
+// slow API costs two round trips, not three. A catalog that cannot be read is a warning (the API
+// judges at apply), unless the API refused the credentials or could not be reached: then no apply
+// can succeed, and the plan fails.
+func (r *serverResource) validateAgainstCatalog(ctx context.Context, plan serverModel, state *serverModel, diags *diag.Diagnostics) {
+	cat := r.data.Catalog
+	var osDiags diag.Diagnostics
+	var wg sync.WaitGroup
+	keyless := !plan.SSHKeys.IsUnknown() && len(plan.SSHKeys.Elements()) == 0
+	keysChanged := state == nil || !plan.SSHKeys.Equal(state.SSHKeys)
+	if planSlug := plan.osSlug(ctx); !planSlug.IsNull() && !planSlug.IsUnknown() && (state == nil || !planSlug.Equal(state.osSlug(ctx)) || (keyless && keysChanged)) {
+		wg.Go(func() { validateOS(ctx, cat, planSlug.ValueString(), keyless, &osDiags) })
+	}
+	if !plan.Location.IsUnknown() && (state == nil || !plan.Location.Equal(state.Location) || !plan.InstanceType.Equal(state.InstanceType)) {
+		validateLocation(ctx, cat, plan.Location.ValueString(), plan.InstanceType, diags)
+	}
+	wg.Wait()
+	diags.Append(osDiags...)
+}
+
+// validateLocation checks that a location exists and, when known, that it offers instanceType.
+func validateLocation(ctx context.Context, cat *shared.Catalog, location string, instanceType types.String, diags *diag.Diagnostics) {
+	loc, ok := shared.LookupLocation(ctx, cat, location, path.Root("location"), diags, func(err error) {
+		addCatalogError(diags, "Location", "location and instance_type", err)
+	})
+	if !ok || instanceType.IsUnknown() {
+		return
+	}
+	name := instanceType.ValueString()
+	_, ok, names, err := cat.InstanceTypeByName(ctx, loc, name)
+	switch {
+	case err != nil:
+		addCatalogError(diags, "Instance Type", "instance_type (offered at "+loc.Name+")", err)
+	case !ok:
+		diags.AddAttributeError(path.Root("instance_type"), "Instance Type Not Offered at Location",
+			fmt.Sprintf("Instance type %q is not offered at %q. %s", name, loc.Name, shared.ChoicesText(name, names)))
+	}
+}
+
+// validateOS checks that an operating system exists and can be ordered with a FlexMetal server,
+// and, for a server without SSH keys, that the system needs none.
+func validateOS(ctx context.Context, cat *shared.Catalog, slug string, keyless bool, diags *diag.Diagnostics) {
+	osys, ok, orderable, err := cat.OperatingSystemBySlug(ctx, slug)
+	switch {
+	case err != nil:
+		addCatalogError(diags, "Operating System", "os.slug", err)
+	case !ok:
+		diags.AddAttributeError(shared.ConfigLinePath(osSlugPath), "Unknown Operating System",
+			fmt.Sprintf("os.slug: operating system %q does not exist. %s", slug, shared.ChoicesText(slug, orderable)))
+	case !osys.Orderable():
+		diags.AddAttributeError(shared.ConfigLinePath(osSlugPath), "Operating System Not Available for FlexMetal",
+			fmt.Sprintf("os.slug: operating system %q exists but cannot be ordered with a FlexMetal server: %s. Choose another slug; the flexmetal_operating_systems data source lists the orderable ones.", osys.Slug, whyNotOrderable(osys)))
+	case keyless && !takesNoKeys(osys):
+		diags.AddAttributeError(path.Root("ssh_keys"), "SSH Keys Required",
+			fmt.Sprintf("Operating system %q (%s) is logged into with SSH keys only, so the API refuses it without keys: set ssh_keys to at least 1 public key or stored key id. Only Windows and Talos install without keys.", osys.Slug, osys.Name))
+	}
+}
+
+// takesNoKeys reports whether an operating system installs without SSH keys: Windows (its
+// password comes from the API) and Talos (managed through its own API).
+func takesNoKeys(o flexmetal.OperatingSystem) bool {
+	return o.OSGroup == osGroupWindows || strings.HasPrefix(o.Slug, "talos")
+}
+
+// osGroupWindows is the catalog's osGroup of Windows systems (2 is Linux and BSD).
+const osGroupWindows = 1
+
+// whyNotOrderable names what keeps an operating system from being ordered.
+func whyNotOrderable(o flexmetal.OperatingSystem) string {
+	switch {
+	case !bool(o.Active) && !bool(o.AvailableForFlexMetal):
+		return "it is inactive, and not offered for FlexMetal"
+	case !bool(o.Active):
+		return "it is inactive (no longer installed on new servers)"
+	default:
+		return "it is not offered for FlexMetal servers"
+	}
+}
+
+// addCatalogError reports a catalog read that failed during plan, for the check of what (Location,
+// Instance Type, Operating System) on the attributes named by attrs. It is an error when the API
+// cannot be used at all as configured, a warning otherwise.
+func addCatalogError(diags *diag.Diagnostics, what, attrs string, err error) {
+	detail := shared.APIErrorDetail(err)
+	switch {
+	case flexmetal.IsUnauthorized(err):
+		diags.AddError("FlexMetal API Refused the Credentials",
+			"The plan reads the FlexMetal catalog to check "+attrs+", and the API refused the credentials, so no apply could succeed.\n\n"+detail)
+	case flexmetal.IsUnreachable(err):
+		diags.AddError("Unable to Reach the FlexMetal API",
+			"The plan reads the FlexMetal catalog to check "+attrs+", and the API could not be reached, so no apply could succeed.\n\n"+detail)
+	default:
+		diags.AddWarning("Unable to Check "+what,
+			"The FlexMetal catalog could not be read, so "+attrs+" was not checked before apply.\n\n"+detail)
+	}
+}

@@ -1,0 +1,239 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
+)
+
+// privateReinstallKey marks a server whose last reinstall was sent but did not complete
+// (failed, timed out, interrupted): refreshes keep the previous name and os in state, so the
+// next plan still shows the change and the next apply reinstalls again.
+const privateReinstallKey = "reinstall_incomplete"
+
+// reinstallIncomplete reports whether the private state carries privateReinstallKey.
+func reinstallIncomplete(ctx context.Context, private interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}) bool {
+	raw, d := private.GetKey(ctx, privateReinstallKey)
+	return !d.HasError() && len(raw) > 0
+}
+
+// Update changes tags in place and, when name, os, ssh_keys, post_install_script or
+// post_install_script_wo_version changed, reinstalls the server (ModifyPlan has already turned
+// those changes into a replacement when allow_reinstall is false).
+func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	plan, ok := shared.Decode[serverModel](ctx, r.data, serverTypeName, req.Plan.Get, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	state, ok := shared.Decode[serverModel](ctx, r.data, serverTypeName, req.State.Get, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(d...)
+	_, reinstall := plannedChanges(ctx, req.Plan.GetAttribute, req.State.GetAttribute, req.Config.GetAttribute, adopting(ctx, req.Private), &resp.Diagnostics)
+	resp.Diagnostics.Append(plan.takeWriteOnly(ctx, req.Config)...)
+	install, d := plan.toReinstallRequest(ctx)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id := state.ID.ValueString()
+	if !r.updateTags(ctx, id, plan, state, &resp.Diagnostics) {
+		return
+	}
+	if len(reinstall) > 0 {
+		srv, sent, err := r.reinstall(ctx, id, install)
+		if err != nil {
+			// The tags are as planned; the installation is not: the state keeps the previous
+			// values, so the next plan still shows the change.
+			kept := state
+			kept.Tags, kept.AllowReinstall, kept.Timeouts = plan.Tags, plan.AllowReinstall, plan.Timeouts
+			if srv != nil {
+				kept.fromAPI(srv)
+			}
+			kept.nullUnknowns()
+			resp.Diagnostics.Append(resp.State.Set(ctx, &kept)...)
+			if sent {
+				resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReinstallKey, []byte(`true`))...)
+			}
+			addReinstallError(ctx, &resp.Diagnostics, req.Plan.Schema, &state, timeout, sent, err)
+			return
+		}
+		tflog.Info(ctx, "FlexMetal server reinstalled", map[string]any{"id": id, "name": srv.Name, "os": srv.OSSlug})
+		resp.Diagnostics.Append(plan.applyServer(ctx, srv)...)
+	}
+	// Without a reinstall the computed attributes were planned as their prior values, so the
+	// state keeps the plan: a status that moved on meanwhile is picked up by the next refresh
+	// instead of contradicting the plan.
+	plan.nullUnknowns()
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(shared.SetIdentity(ctx, resp.Identity, id)...)
+	// Adopted values are now in state: later changes to them count again.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateAdoptKey, nil)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReinstallKey, nil)...)
+}
+
+// updateTags removes and adds tags until the server carries the planned ones.
+func (r *serverResource) updateTags(ctx context.Context, id string, plan, state serverModel, diags *diag.Diagnostics) bool {
+	var want, have []string
+	if !plan.Tags.IsNull() {
+		diags.Append(plan.Tags.ElementsAs(ctx, &want, false)...)
+	}
+	if !state.Tags.IsNull() {
+		diags.Append(state.Tags.ElementsAs(ctx, &have, false)...)
+	}
+	if diags.HasError() {
+		return false
+	}
+	client := r.data.Client
+	for _, tag := range diffTags(have, want) {
+		if _, err := client.Servers.RemoveTag(ctx, id, tag); err != nil && !flexmetal.IsNotFound(err) {
+			diags.AddAttributeError(path.Root("tags"), "Unable to Remove Server Tag",
+				fmt.Sprintf("Removing tag %q from server %s failed.\n\n%s", tag, id, shared.APIErrorDetail(err)))
+			return false
+		}
+	}
+	for _, tag := range diffTags(want, have) {
+		if _, err := client.Servers.AddTag(ctx, id, tag); err != nil {
+			diags.AddAttributeError(path.Root("tags"), "Unable to Add Server Tag",
+				fmt.Sprintf("Adding tag %q to server %s failed.\n\n%s", tag, id, shared.APIErrorDetail(err)))
+			return false
+		}
+	}
+	return true
+}
+
+// reinstall sends the planned installation and waits until the server is delivered again,
+// logging each status change.
+func (r *serverResource) reinstall(ctx context.Context, id string, install flexmetal.ReinstallServerRequest) (srv *flexmetal.Server, sent bool, err error) {
+	return reinstallServer(ctx, r.data.Client.Servers, id, install, func(phase string) func(*flexmetal.Server) {
+		return progressLogger(ctx, phase)
+	})
+}
+
+// reinstallServer sends an installation and waits until the server is delivered again: the
+// day-2 machinery that the flexmetal_server resource and the flexmetal_server_reinstall action
+// share. A reinstall still running (from an interrupted apply) is waited for first: a second
+// PATCH would be refused, or would reinstall twice. progress returns the status callback for a
+// phase ("earlier reinstall", "reinstall"). sent says whether the API accepted the reinstall;
+// srv is the last state of the server seen, if any.
+func reinstallServer(ctx context.Context, servers *flexmetal.ServersService, id string, install flexmetal.ReinstallServerRequest, progress func(phase string) func(*flexmetal.Server)) (srv *flexmetal.Server, sent bool, err error) {
+	running, newest, err := servers.ReinstallInProgress(ctx, id)
+	if err != nil {
+		return nil, false, err
+	}
+	if running {
+		tflog.Info(ctx, "A reinstall of this FlexMetal server is still running; waiting for it before reinstalling", map[string]any{"id": id, "command": newest.UUID})
+		srv, err = servers.WaitForReinstall(ctx, id, "", progress("earlier reinstall"))
+		var failed *flexmetal.ReinstallFailedError
+		if err != nil && !errors.As(err, &failed) {
+			return srv, false, err
+		}
+	}
+	since := ""
+	if newest != nil {
+		since = newest.UUID
+	}
+	if srv, err = servers.Reinstall(ctx, id, install); err != nil {
+		var ambiguous *flexmetal.AmbiguousReinstallError
+		return srv, errors.As(err, &ambiguous), err
+	}
+	tflog.Info(ctx, "FlexMetal server reinstall requested", map[string]any{"id": id, "name": install.Name, "os": install.OS.Slug})
+	srv, err = servers.WaitForReinstall(ctx, id, since, progress("reinstall"))
+	return srv, true, err
+}
+
+// reinstallErrorKind is why a reinstall did not complete.
+type reinstallErrorKind int
+
+const (
+	// reinstallNotSent: the API refused the reinstall or was never reached; the server is as it
+	// was.
+	reinstallNotSent reinstallErrorKind = iota
+	// reinstallFailed: the API reports that the reinstall failed.
+	reinstallFailed
+	// reinstallTimedOut: the wait's timeout ran out; the reinstall goes on without Terraform.
+	reinstallTimedOut
+	// reinstallWaitStopped: the wait stopped otherwise (an interrupt); the reinstall goes on.
+	reinstallWaitStopped
+	// reinstallUnconfirmed: it was sent, its answer was lost, and the server's commands could not
+	// be read to tell whether the API acted.
+	reinstallUnconfirmed
+	// reinstallWaitFailed: the API accepted it, then waiting for it failed.
+	reinstallWaitFailed
+)
+
+// reinstallError is a reinstall that did not complete, as the flexmetal_server resource and the
+// reinstall action both report it: each adds what happens next in its own terms.
+type reinstallError struct {
+	kind reinstallErrorKind
+	// summary is the diagnostic's summary; what says what happened to the server. Both are
+	// empty for reinstallNotSent, which the API's own error describes.
+	summary, what string
+}
+
+// classifyReinstallError is the one reading of a reinstall's error. server names the server,
+// timeoutName the timeout that ran (such as "update timeout") and sent whether the API accepted
+// the reinstall.
+func classifyReinstallError(err error, server, timeoutName string, timeout time.Duration, sent bool) reinstallError {
+	var failed *flexmetal.ReinstallFailedError
+	var wait *flexmetal.WaitError
+	var ambiguous *flexmetal.AmbiguousReinstallError
+	switch {
+	case errors.As(err, &failed):
+		msg := "no message"
+		if failed.Server != nil && failed.Server.StatusMessage != "" {
+			msg = fmt.Sprintf("%q", failed.Server.StatusMessage)
+		}
+		return reinstallError{reinstallFailed, "Server Reinstall Failed", fmt.Sprintf("The reinstall of %s failed; the API's message: %s.", server, msg)}
+	case errors.As(err, &wait) && errors.Is(err, context.DeadlineExceeded):
+		return reinstallError{reinstallTimedOut, "Server Reinstall Did Not Complete",
+			fmt.Sprintf("The %s of %s ran out while %s was being reinstalled (last status %q); the reinstall goes on without Terraform.", timeoutName, timeout, server, wait.LastStatus())}
+	case errors.As(err, &wait):
+		return reinstallError{reinstallWaitStopped, "Server Reinstall Did Not Complete",
+			fmt.Sprintf("Waiting for the reinstall of %s stopped (last status %q): %v. The reinstall goes on without Terraform.", server, wait.LastStatus(), err)}
+	case errors.As(err, &ambiguous):
+		return reinstallError{reinstallUnconfirmed, "Unable to Confirm Server Reinstall",
+			fmt.Sprintf("The reinstall of %s was sent but its answer was lost, and the server's reinstall commands could not be read to tell whether the API acted.", server)}
+	case sent:
+		return reinstallError{reinstallWaitFailed, "Server Reinstall Did Not Complete", fmt.Sprintf("The reinstall of %s was accepted, but waiting for it failed.", server)}
+	}
+	return reinstallError{kind: reinstallNotSent}
+}
+
+// addReinstallError explains a reinstall that did not complete, and what the next plan does.
+func addReinstallError(ctx context.Context, diags *diag.Diagnostics, s shared.TypedSchema, state *serverModel, timeout time.Duration, sent bool, err error) {
+	server := fmt.Sprintf("server %s (%s)", state.ID.ValueString(), state.Name.ValueString())
+	const next = "The state keeps the previous values, so the next plan shows the change again. If the server's status is then \"failed\", the plan replaces it (a new server is ordered); if it is \"delivered\", the next apply reinstalls it again."
+	const waits = " The next apply waits for a reinstall still running before sending another."
+	e := classifyReinstallError(err, server, "update timeout", timeout, sent)
+	switch e.kind {
+	case reinstallFailed:
+		diags.AddError(e.summary, e.what+"\n\n"+next)
+	case reinstallTimedOut:
+		diags.AddError(e.summary, e.what+"\n\n"+next+waits+" If reinstalls take longer, raise timeouts.update.")
+	case reinstallWaitStopped:
+		diags.AddError(e.summary, e.what+"\n\n"+next+waits)
+	case reinstallUnconfirmed:
+		diags.AddError(e.summary, e.what+"\n\n"+next+" The next apply checks for a reinstall still running before sending another.\n\n"+shared.APIErrorDetail(err))
+	case reinstallWaitFailed:
+		diags.AddError(e.summary, e.what+"\n\n"+next+waits+"\n\n"+shared.APIErrorDetail(err))
+	default:
+		shared.AddAPIError(ctx, diags, s, "Unable to Reinstall Server", fmt.Sprintf("Reinstalling %s failed; the server was not changed.", server), err)
+	}
+}
