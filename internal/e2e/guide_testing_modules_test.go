@@ -61,6 +61,12 @@ func TestGuide_testingModules(t *testing.T) {
 	ws.Env = append(withoutEnv(ws.Env, "FLEXMETAL_BASE_URL", "FLEXMETAL_API_KEY"), "TF_CLI_CONFIG_FILE="+rc)
 	offline := ws.Env
 
+	// Without terraform get, as the guide warns, even the mocked suite fails.
+	mockArgs := append(guideCommands(t, runMock)[0], "-no-color")
+	if out, err := ws.Run(ctx, mockArgs...); err == nil || !strings.Contains(out, "Provider type mismatch") {
+		t.Errorf("the mocked suite did not fail with Provider type mismatch before terraform get: %v\n%s", err, out)
+	}
+
 	// Running a Suite: the guide's exports, with the simulator's address.
 	for line := range strings.SplitSeq(runSuite, "\n") {
 		if kv, ok := strings.CutPrefix(line, "export "); ok {
@@ -82,13 +88,11 @@ func TestGuide_testingModules(t *testing.T) {
 
 	apiEnv := ws.Env
 	ws.Env = offline
-	for _, args := range guideCommands(t, runMock) {
-		out, err := ws.Run(ctx, append(args, "-no-color")...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%s", lastLine(out))
+	out, err := ws.Run(ctx, mockArgs...)
+	if err != nil {
+		t.Fatal(err)
 	}
+	t.Logf("%s", lastLine(out))
 
 	// Failed Deliveries: the script, with terraform on PATH.
 	bin := t.TempDir()
