@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,6 +18,31 @@ import (
 // The blocks are not files under examples/: every .tf file there is validated on its own, and the
 // guides' blocks are fragments of one configuration, call local modules, name another provider
 // or need Terraform 1.14.
+
+// testedGuides are the guides that a TestGuide_ test runs.
+var testedGuides = []string{"adopting-servers", "secrets", "testing-modules", "troubleshooting"}
+
+// TestGuide_everyGuideTested fails for a guide that no TestGuide_ test runs.
+func TestGuide_everyGuideTested(t *testing.T) {
+	pages, err := filepath.Glob(filepath.Join("..", "..", "docs", "guides", "*.md"))
+	if err != nil || len(pages) == 0 {
+		t.Fatalf("no guides found (%v)", err)
+	}
+	var names []string
+	for _, page := range pages {
+		names = append(names, strings.TrimSuffix(filepath.Base(page), ".md"))
+	}
+	for _, name := range names {
+		if !slices.Contains(testedGuides, name) {
+			t.Errorf("docs/guides/%s.md has no test: add a TestGuide_ test that runs its code, and the guide to testedGuides", name)
+		}
+	}
+	for _, name := range testedGuides {
+		if !slices.Contains(names, name) {
+			t.Errorf("testedGuides names %s, which docs/guides does not hold", name)
+		}
+	}
+}
 
 // guideDoc is one generated guide split into its fenced code blocks.
 type guideDoc struct {
