@@ -179,9 +179,10 @@ func guideCommands(t *testing.T, shell string) [][]string {
 // uuidPattern matches the UUIDs the guides use as examples.
 var uuidPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 
-// TestGuide_formatted checks that every HCL block of every guide is formatted as terraform fmt
-// formats it. Each block is checked as a .tf file: fmt formats blocks by their syntax alone, and
-// Terraform 1.14.9's fmt skips .tfquery.hcl files.
+// TestGuide_formatted checks that every terraform block of every guide is formatted as terraform
+// fmt formats it (hcl blocks are CLI configuration, which fmt rejects). Each block is checked as a
+// .tf file: fmt formats blocks by their syntax alone, and Terraform 1.14.9's fmt skips
+// .tfquery.hcl files.
 func TestGuide_formatted(t *testing.T) {
 	pages, err := filepath.Glob(filepath.Join("..", "..", "docs", "guides", "*.md"))
 	if err != nil || len(pages) == 0 {
@@ -196,19 +197,22 @@ func TestGuide_formatted(t *testing.T) {
 	for _, page := range pages {
 		g := readGuide(t, strings.TrimSuffix(filepath.Base(page), ".md"))
 		for i, b := range g.blocks {
-			if b.isHCL() {
+			if b.lang == "terraform" {
 				file := fmt.Sprintf("%s-%02d.tf", g.name, i)
 				where[file] = fmt.Sprintf("%s.md, the %s block under %q", g.name, b.lang, b.section)
 				writeFiles(t, ws.Dir, map[string]string{file: b.text})
 			}
 		}
 	}
-	out, err := ws.Command(t.Context(), "fmt", "-check", "-list=true", "-no-color").Output()
+	cmd := ws.Command(t.Context(), "fmt", "-check", "-list=true", "-no-color")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	for file := range strings.FieldsSeq(string(out)) {
 		t.Errorf("%s is not formatted as terraform fmt formats it", where[file])
 	}
 	if err != nil && !t.Failed() {
-		t.Fatalf("terraform fmt -check: %v", err)
+		t.Fatalf("terraform fmt -check: %v\n%s", err, stderr.String())
 	}
 	t.Logf("checked %d blocks", len(where))
 }
