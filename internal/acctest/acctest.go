@@ -89,10 +89,13 @@ func NewSimEnv(t *testing.T, cfg simulator.Config) *SimEnv {
 //
 // Terraform reads it an unknown number of milliseconds later, so its status must not depend on
 // the wall clock: the test fails unless delivery is immediate (StepDuration < 0, the server is
-// delivered, failed or stuck at once) or the clock is a ManualClock that the test advances.
+// delivered, failed or stuck at once) or the clock is a ManualClock or RequestClock that the test
+// drives.
 func (e *SimEnv) AddServer(t *testing.T, req simulator.CreateServerRequest) simulator.ServerSnapshot {
 	t.Helper()
-	if _, manual := e.Cfg.Clock.(*simulator.ManualClock); !manual && e.Cfg.StepDuration >= 0 {
+	_, manual := e.Cfg.Clock.(*simulator.ManualClock)
+	_, perRequest := e.Cfg.Clock.(*simulator.RequestClock)
+	if !manual && !perRequest && e.Cfg.StepDuration >= 0 {
 		t.Fatalf("addServer on the wall clock with StepDuration %s: the server's status would depend on how fast this machine is. "+
 			"Use simulator.Config{StepDuration: -1} (delivered at once) or a ManualClock.", e.Cfg.StepDuration)
 	}

@@ -145,3 +145,70 @@ func (s *ServersService) waitUntil(ctx context.Context, uuid, want string, onCha
 		}
 	}
 }
+
+// Delivering reports whether a status is on the way to delivered: ordered and neither delivered,
+// failed nor being released.
+func Delivering(status string) bool {
+	switch status {
+	case StatusCreated, StatusDiscovering, StatusDiscovered, StatusAllocating, StatusAllocated,
+		StatusConfiguringNetwork, StatusNetworkConfigured, StatusProvisioning, StatusProvisioned:
+		return true
+	}
+	return false
+}
+
+// ReleaseRefusedError means the API kept refusing to release a server while it was being
+// delivered, until ctx ended.
+type ReleaseRefusedError struct {
+	// Server is the server as last seen.
+	Server *Server
+	// Refusal is the API's last answer to the release.
+	Refusal error
+	// Err is why waiting stopped (the context's error).
+	Err error
+}
+
+func (e *ReleaseRefusedError) Error() string {
+	return fmt.Sprintf("the API refused to release server %s while it is %q (%v), and waiting for a status it can be released in stopped: %v",
+		e.Server.UUID, e.Server.Status, e.Refusal, e.Err)
+}
+
+func (e *ReleaseRefusedError) Unwrap() error { return e.Err }
+
+// ReleaseWhenAllowed releases a server, as Release does. Where the API refuses because the
+// server is still being delivered (some APIs will not release a server while its hardware is
+// being discovered or allocated), it waits for the next status, on the wait's usual cadence, and
+// asks again, until the release is accepted or ctx ends (a *ReleaseRefusedError). Any other
+// refusal is returned as it is. onRefused, if not nil, is told of each refusal it waits out.
+func (s *ServersService) ReleaseWhenAllowed(ctx context.Context, uuid string, onRefused func(srv *Server, refusal error), onChange func(*Server)) (*Server, error) {
+	for {
+		released, err := s.Release(ctx, uuid)
+		if err == nil || !IsValidation(err) {
+			return released, err
+		}
+		srv, getErr := s.Get(ctx, uuid)
+		if getErr != nil || !Delivering(srv.Status) {
+			return nil, err
+		}
+		if onRefused != nil {
+			onRefused(srv, err)
+		}
+		refused := srv.Status
+		last, waitErr := s.waitFor(ctx, uuid, "a status other than "+refused, onChange, func(cur *Server, err error) (bool, error) {
+			if err != nil {
+				return false, err
+			}
+			return cur.Status != refused, nil
+		})
+		if waitErr != nil {
+			if last == nil {
+				last = srv
+			}
+			var wait *WaitError
+			if errors.As(waitErr, &wait) && ctx.Err() != nil {
+				return nil, &ReleaseRefusedError{Server: last, Refusal: err, Err: ctx.Err()}
+			}
+			return nil, waitErr
+		}
+	}
+}

@@ -263,3 +263,72 @@ func TestWaitForDelivery_withoutCoalescingUsesOnlyGets(t *testing.T) {
 		t.Errorf("requests = %v, want 3 GETs of u1", describe(rec.all()))
 	}
 }
+
+// refusedWhileDiscovering is the 422 some APIs answer to a release of a server still being
+// delivered.
+var refusedWhileDiscovering = reply{status: http.StatusUnprocessableEntity, body: `{"errorCode":20002,"errorMessage":"Server cannot be released while discovering","errors":[]}`}
+
+// TestReleaseWhenAllowed_waitsOutARefusalWhileDelivering: refused while discovering, the release
+// is asked again once the status moves on, and accepted.
+func TestReleaseWhenAllowed_waitsOutARefusalWhileDelivering(t *testing.T) {
+	var releases []string
+	gets := scripted(t, okJSON(serverArray(t, "discovering")), okJSON(serverArray(t, "discovering")), okJSON(serverArray(t, "allocating")))
+	deletes := 0
+	api, rec := newAPI(t, routes(t, map[string]http.Handler{
+		"GET " + serversPath + "/u1": gets,
+		"DELETE " + serversPath + "/u1": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			deletes++
+			if deletes == 1 {
+				refusedWhileDiscovering.serve(t, w)
+				return
+			}
+			okJSON(serverArray(t, "releasing")).serve(t, w)
+		}),
+	}))
+	c := newClient(t, api.URL, flexmetal.WithCoalescing(false))
+	srv, err := c.Servers.ReleaseWhenAllowed(testContext(t, 10*time.Second), "u1", func(s *flexmetal.Server, refusal error) {
+		releases = append(releases, s.Status+": "+refusal.Error())
+	}, nil)
+	if err != nil || srv == nil || srv.Status != flexmetal.StatusReleasing {
+		t.Fatalf("ReleaseWhenAllowed = %+v, %v; want the releasing server", srv, err)
+	}
+	if len(releases) != 1 || !strings.Contains(releases[0], "discovering: ") || !strings.Contains(releases[0], "cannot be released while discovering") {
+		t.Errorf("onRefused saw %q, want the one refusal while discovering", releases)
+	}
+	if n := rec.countMethod(http.MethodDelete, serversPath+"/u1"); n != 2 {
+		t.Errorf("%d release requests, want 2: %v", n, describe(rec.all()))
+	}
+}
+
+// TestReleaseWhenAllowed_otherRefusalsAreReturned: a refusal of a server that is not being
+// delivered (here failed) is not waited out.
+func TestReleaseWhenAllowed_otherRefusalsAreReturned(t *testing.T) {
+	api, rec := newAPI(t, routes(t, map[string]http.Handler{
+		"GET " + serversPath + "/u1":    scripted(t, okJSON(serverArray(t, "failed"))),
+		"DELETE " + serversPath + "/u1": scripted(t, refusedWhileDiscovering),
+	}))
+	c := newClient(t, api.URL)
+	_, err := c.Servers.ReleaseWhenAllowed(testContext(t, 10*time.Second), "u1", nil, nil)
+	if !flexmetal.IsValidation(err) {
+		t.Errorf("err = %v, want the API's refusal", err)
+	}
+	if n := rec.countMethod(http.MethodDelete, serversPath+"/u1"); n != 1 {
+		t.Errorf("%d release requests, want 1", n)
+	}
+}
+
+// TestReleaseWhenAllowed_deadlineWhileRefusedIsTyped: when the status never moves on, ctx ends
+// the wait with a *ReleaseRefusedError that names the status and the refusal.
+func TestReleaseWhenAllowed_deadlineWhileRefusedIsTyped(t *testing.T) {
+	ctx := newManualDeadline()
+	api, _ := newAPI(t, routes(t, map[string]http.Handler{
+		"GET " + serversPath + "/u1":    expireAfter(t, ctx, 3, okJSON(serverArray(t, "discovering"))),
+		"DELETE " + serversPath + "/u1": scripted(t, refusedWhileDiscovering),
+	}))
+	c := newClient(t, api.URL, flexmetal.WithCoalescing(false))
+	_, err := c.Servers.ReleaseWhenAllowed(ctx, "u1", nil, nil)
+	var refused *flexmetal.ReleaseRefusedError
+	if !errors.As(err, &refused) || refused.Server.Status != "discovering" || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "cannot be released while discovering") {
+		t.Errorf("err = %v, want a *ReleaseRefusedError while discovering wrapping DeadlineExceeded", err)
+	}
+}

@@ -210,8 +210,17 @@ func (r *serverResource) Delete(ctx context.Context, req resource.DeleteRequest,
 
 	id := state.ID.ValueString()
 	client := r.data.Client
-	_, err := client.Servers.Release(ctx, id)
+	_, err := client.Servers.ReleaseWhenAllowed(ctx, id, func(srv *flexmetal.Server, refusal error) {
+		tflog.Warn(ctx, "The API refuses to release this FlexMetal server while it is being delivered; waiting for its next status to ask again", map[string]any{
+			"id": id, "status": srv.Status, "refusal": refusal.Error(),
+		})
+	}, progressLogger(ctx, "waiting to release"))
+	var refused *flexmetal.ReleaseRefusedError
 	switch {
+	case errors.As(err, &refused):
+		resp.Diagnostics.AddError("Server Not Releasable Yet",
+			fmt.Sprintf("The API refused to release server %s while it is %q, and the delete timeout of %s ran out waiting for a status it can be released in. The API's answer: %v\n\nThe server stays in the state and may be billed once delivered. Run terraform destroy again to keep waiting, or raise timeouts.delete.", id, refused.Server.Status, timeout, refused.Refusal))
+		return
 	case flexmetal.IsNotFound(err):
 		resp.Diagnostics.AddWarning("Server Already Gone",
 			fmt.Sprintf("Server %s no longer exists in FlexMetal (released or removed outside Terraform); it was removed from the state.", id))

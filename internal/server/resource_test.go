@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"fmt"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -533,6 +534,56 @@ func TestAccServer_failedAfterDeliveryIsReplaced(t *testing.T) {
 					}
 					return nil
 				}),
+			},
+		},
+	})
+}
+
+// TestAccServer_destroyWaitsUntilTheAPIAllowsRelease: the API refuses to release a server still
+// discovering its hardware; destroy waits for the next status, on the simulator's clock, and
+// releases it then, instead of failing with "correct the attributes".
+func TestAccServer_destroyWaitsUntilTheAPIAllowsRelease(t *testing.T) {
+	const step = time.Hour
+	clock := simulator.NewRequestClock(acctest.ClockStart, 0)
+	env := acctest.NewSimEnv(t, simulator.Config{Clock: clock, StepDuration: step, ReleaseDuration: time.Minute})
+	early := env.AddServer(t, simulator.CreateServerRequest{Name: "early"})
+	clock.Advance(step) // created -> discovering, where the simulator refuses a release
+	cfg := env.Config(fmt.Sprintf(`
+import {
+  to = flexmetal_server.test
+  id = %q
+}
+`, early.UUID), acctest.ServerHCL{Name: "early"}.Render())
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.Factories,
+		CheckDestroy: func(s *terraform.State) error {
+			if err := env.CheckAllReleased(s); err != nil {
+				return err
+			}
+			var answers []int
+			for _, r := range env.Sim.Requests() {
+				if r.Method == http.MethodDelete && r.Path == "/v3/flexMetal/servers/"+early.UUID {
+					answers = append(answers, r.Status)
+				}
+			}
+			if len(answers) != 2 || answers[0] != http.StatusUnprocessableEntity || answers[1] != http.StatusOK {
+				return fmt.Errorf("release requests answered %v, want one refusal (422) while discovering, then one release", answers)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: func(*terraform.State) error {
+					if s, _ := env.Sim.Server(early.UUID); s.Status != simulator.StatusDiscovering {
+						return fmt.Errorf("precondition: server is %q, want discovering", s.Status)
+					}
+					// From here on each request moves the server's world on by 1/20 of a status:
+					// destroy meets "discovering", then "discovered".
+					clock.SetPerRequest(step / 20)
+					return nil
+				},
 			},
 		},
 	})

@@ -34,8 +34,12 @@ func APIErrorDetail(err error) string {
 	switch {
 	case flexmetal.IsUnauthorized(err):
 		hint = "The API refused the credentials. Check api_key (or " + EnvAPIKey + ") and that this machine's IP address is whitelisted for the key."
-	case flexmetal.IsValidation(err):
+	case flexmetal.IsValidation(err) && len(apiErr.Details) > 0:
 		hint = "The API rejected the request's content; correct the attributes named above."
+	case flexmetal.IsValidation(err):
+		// Without properties the refusal is about the object's state (a server still being
+		// delivered, already released): no attribute of the configuration is wrong.
+		hint = "The API refused the request as things stand, without naming an attribute: its message above says why."
 	case flexmetal.IsRateLimited(err):
 		hint = "The API kept rate limiting after several retries. Wait a minute, or lower -parallelism, and run the command again."
 	case apiErr.StatusCode >= 500:

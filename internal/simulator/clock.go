@@ -67,8 +67,20 @@ func NewRequestClock(start time.Time, perRequest time.Duration) *RequestClock {
 	return &RequestClock{ManualClock: ManualClock{now: start}, perRequest: perRequest}
 }
 
+// SetPerRequest changes the step taken for each request from now on; zero stops the clock
+// between calls of Advance, as a ManualClock.
+func (c *RequestClock) SetPerRequest(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.perRequest = d
+}
+
 // tick is called by the simulator once per request it receives.
-func (c *RequestClock) tick() { c.Advance(c.perRequest) }
+func (c *RequestClock) tick() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(c.perRequest)
+}
 
 // requestTicker is a Clock that moves with each request received.
 type requestTicker interface{ tick() }

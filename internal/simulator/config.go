@@ -50,6 +50,12 @@ type Config struct {
 	// ReleaseDuration is how long a server stays "releasing". Default 1s; a negative value
 	// makes release immediate.
 	ReleaseDuration time.Duration
+	// UnreleasableStatuses are the statuses in which a release is refused: 422
+	// (ErrCodeInvalidState) "Server cannot be released while <status>". An assumption: i3D.net
+	// documents no such rule, but an implementation of the API was seen refusing to release a
+	// server while it was discovering, and a client must cope. Default: discovering. An empty
+	// non-nil slice allows a release in every status.
+	UnreleasableStatuses []string
 	// Retention is how long failed and released servers stay visible before they answer 404,
 	// as the real API keeps them for 24 hours. Default 24h; a negative value hides them as
 	// soon as they fail or are released.
@@ -105,6 +111,9 @@ func (c Config) withDefaults() Config {
 	c.ReinstallStepDuration = durationOrDefault(c.ReinstallStepDuration, c.StepDuration)
 	c.ReleaseDuration = durationOrDefault(c.ReleaseDuration, DefaultReleaseDuration)
 	c.Retention = durationOrDefault(c.Retention, DefaultRetention)
+	if c.UnreleasableStatuses == nil {
+		c.UnreleasableStatuses = []string{StatusDiscovering}
+	}
 	if c.DefaultPageSize <= 0 {
 		c.DefaultPageSize = DefaultPageSize
 	}

@@ -21,7 +21,10 @@
 // allocating, allocated, configuring_network, network_configured (from here on it has its IP
 // addresses), provisioning and provisioned, then is delivered. DELETE makes it releasing for
 // Config.ReleaseDuration, then released. Failed and released servers stay visible for
-// Config.Retention (24 hours), then answer 404.
+// Config.Retention (24 hours), then answer 404. A release is refused (422, "Server cannot be
+// released while discovering") in Config.UnreleasableStatuses, by default while the server is
+// discovering: an assumption, since i3D.net documents no such rule, made because an
+// implementation of the API was seen refusing it.
 //
 // # Failure rules
 //

@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -141,13 +142,15 @@ func (s *Simulator) visible(sv *server, now time.Time) bool {
 }
 
 // startRelease is the shared rule for DELETE and ReleaseServer: releasing is idempotent,
-// released is final. Caller holds s.mu.
+// released is final, and Config.UnreleasableStatuses refuse. Caller holds s.mu.
 func (s *Simulator) startRelease(sv *server, now time.Time) error {
-	switch s.stateAt(sv, now).status {
-	case StatusReleasing:
+	switch status := s.stateAt(sv, now).status; {
+	case status == StatusReleasing:
 		return nil
-	case StatusReleased:
+	case status == StatusReleased:
 		return invalidState("server is already released")
+	case slices.Contains(s.cfg.UnreleasableStatuses, status):
+		return invalidState("Server cannot be released while " + status)
 	}
 	s.interruptReinstall(sv, now)
 	sv.releaseStartedAt = &now

@@ -147,3 +147,27 @@ func TestRetention_DefaultIs24Hours(t *testing.T) {
 	h.clock.Advance(time.Second)
 	h.get(s.UUID).expect(t, http.StatusNotFound)
 }
+
+// TestRelease_RefusedInUnreleasableStatuses: a server still discovering cannot be released (the
+// documented assumption); once it moves on, it can. The rule is configurable, and off when empty.
+func TestRelease_RefusedInUnreleasableStatuses(t *testing.T) {
+	h := newHarness(t, Config{})
+	s := h.create(validRequest("early"))
+	h.clock.Advance(testStep) // created -> discovering
+	resp := h.do(http.MethodDelete, "/v3/flexMetal/servers/"+s.UUID, nil).expect(t, http.StatusUnprocessableEntity).apiError(t)
+	if resp.ErrorCode != ErrCodeInvalidState || resp.ErrorMessage != "Server cannot be released while discovering" {
+		t.Fatalf("release while discovering answered %+v", resp)
+	}
+	if got := h.get(s.UUID).expect(t, http.StatusOK).server(t); got.Status != StatusDiscovering {
+		t.Fatalf("refused release changed the server: %s", got.Status)
+	}
+	h.clock.Advance(testStep) // discovering -> discovered
+	if got := h.do(http.MethodDelete, "/v3/flexMetal/servers/"+s.UUID, nil).expect(t, http.StatusOK).server(t); got.Status != StatusReleasing {
+		t.Fatalf("release once discovered: %s, want releasing", got.Status)
+	}
+
+	open := newHarness(t, Config{UnreleasableStatuses: []string{}})
+	s = open.create(validRequest("early"))
+	open.clock.Advance(testStep)
+	open.do(http.MethodDelete, "/v3/flexMetal/servers/"+s.UUID, nil).expect(t, http.StatusOK)
+}
