@@ -33,7 +33,11 @@ type scenario struct {
 	// reinstall puts the fault on a reinstall of the delivered fleet (a changed os.slug)
 	// instead of the first apply.
 	reinstall bool
-	recover   func(sim *simulator.Simulator)
+	// replaces is true when the re-run rightly releases servers and orders new ones (a failed
+	// or timed-out delivery); everywhere else a released server that was ordered again counts
+	// as "released then reordered".
+	replaces bool
+	recover  func(sim *simulator.Simulator)
 }
 
 var never = regexp.MustCompile(`^$never`)
@@ -59,10 +63,10 @@ func scenarios() []scenario {
 		}},
 		{name: "2s latency", inject: func(s *simulator.Simulator) { s.SetLatency(2 * time.Second) },
 			recover: func(s *simulator.Simulator) { s.SetLatency(0) }},
-		{name: "stuck past create timeout", createTimeout: "3s", firstRunFails: true,
+		{name: "stuck past create timeout", createTimeout: "3s", firstRunFails: true, replaces: true,
 			inject:  func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-1$`)) },
 			recover: func(s *simulator.Simulator) { s.SetStuckNamePattern(never) }},
-		{name: "failed delivery", firstRunFails: true,
+		{name: "failed delivery", firstRunFails: true, replaces: true,
 			inject:  func(s *simulator.Simulator) { s.SetFailNamePattern(regexp.MustCompile(`^fleet-2$`)) },
 			recover: func(s *simulator.Simulator) { s.SetFailNamePattern(never) }},
 		{name: "release fails transiently", onDestroy: true, inject: func(s *simulator.Simulator) {
@@ -89,9 +93,17 @@ func scenarios() []scenario {
 		{name: "reinstall progress reads fail", reinstall: true, inject: func(s *simulator.Simulator) {
 			s.AddFault(simulator.Fault{Method: "GET", PathPrefix: servers + "/", Kind: simulator.FaultStatus, Status: 502, Times: 4})
 		}},
-		{name: "interrupt during create", interrupt: true, firstRunFails: true,
-			inject:  func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-`)) },
-			recover: func(s *simulator.Simulator) { s.SetStuckNamePattern(never) }},
+		// Ctrl-C while the fleet is being delivered: the servers are recorded untainted and the
+		// re-run keeps them (once the hold-up clears, they are delivered) instead of releasing
+		// and ordering them again.
+		{name: "interrupt during delivery", interrupt: true, firstRunFails: true,
+			inject: func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-`)) },
+			recover: func(s *simulator.Simulator) {
+				s.SetStuckNamePattern(never)
+				for _, srv := range s.Servers() {
+					_ = s.Unstick(srv.UUID)
+				}
+			}},
 	}
 }
 
@@ -119,27 +131,33 @@ resource "flexmetal_server" "fleet" {
 
 func TestFaultMatrix(t *testing.T) {
 	tf, providerDir := setup(t)
-	var orphans, duplicates, doubles, ran atomic.Int64
+	var orphans, duplicates, doubles, reordered, ran atomic.Int64
 	for _, sc := range scenarios() {
 		t.Run(strings.ReplaceAll(sc.name, " ", "_"), func(t *testing.T) {
 			ran.Add(1)
-			o, d, r := runScenario(t, tf, providerDir, sc)
-			orphans.Add(int64(o))
-			duplicates.Add(int64(d))
-			doubles.Add(int64(r))
+			c := runScenario(t, tf, providerDir, sc)
+			orphans.Add(int64(c.orphans))
+			duplicates.Add(int64(c.duplicates))
+			doubles.Add(int64(c.doubles))
+			reordered.Add(int64(c.reordered))
 		})
 	}
-	summary := fmt.Sprintf("faults: %d scenarios, %d orphans, %d duplicates, %d double reinstalls", ran.Load(), orphans.Load(), duplicates.Load(), doubles.Load())
+	summary := fmt.Sprintf("faults: %d scenarios, %d orphans, %d duplicates, %d double reinstalls, %d released then reordered", ran.Load(), orphans.Load(), duplicates.Load(), doubles.Load(), reordered.Load())
 	fmt.Println(summary)
-	if orphans.Load() != 0 || duplicates.Load() != 0 || doubles.Load() != 0 {
+	if orphans.Load() != 0 || duplicates.Load() != 0 || doubles.Load() != 0 || reordered.Load() != 0 {
 		t.Error(summary)
 	}
 }
 
+// counts are what a scenario found wrong.
+type counts struct {
+	orphans, duplicates, doubles, reordered int
+}
+
 // runScenario applies the fleet under the fault, re-runs until converged, checks the simulator
-// against the state, destroys, and returns the orphans, duplicates and double reinstalls it
-// found.
-func runScenario(t *testing.T, tf, providerDir string, sc scenario) (orphans, duplicates, doubles int) {
+// against the state, destroys, and returns what it found wrong: orphans, duplicates, double
+// reinstalls, and servers released and ordered again where nothing called for it.
+func runScenario(t *testing.T, tf, providerDir string, sc scenario) (c counts) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	sim := simulator.New(simulator.Config{StepDuration: 20 * time.Millisecond, ReleaseDuration: 20 * time.Millisecond})
@@ -181,15 +199,23 @@ func runScenario(t *testing.T, tf, providerDir string, sc scenario) (orphans, du
 		sc.recover(sim)
 	}
 	// Whatever the first run did, every server that exists must already be in state.
-	orphans += countOrphans(ctx, t, ws, sim)
+	c.orphans += countOrphans(ctx, t, ws, sim)
 
 	if _, err := ws.Run(ctx, "apply", "-auto-approve"); err != nil {
 		t.Fatalf("re-run did not converge: %v", err)
 	}
 	o, d := checkConverged(ctx, t, ws, sim)
-	orphans, duplicates = orphans+o, duplicates+d
+	c.orphans, c.duplicates = c.orphans+o, c.duplicates+d
 	if sc.reinstall {
-		doubles = countDoubleReinstalls(t, sim)
+		c.doubles = countDoubleReinstalls(t, sim)
+	}
+	if !sc.replaces {
+		for _, s := range sim.Servers() {
+			if s.Status == simulator.StatusReleasing || s.Status == simulator.StatusReleased {
+				t.Errorf("released then reordered: server %s (%s) was released by the re-run", s.UUID, s.Name)
+				c.reordered++
+			}
+		}
 	}
 	if out, err := ws.Run(ctx, "plan", "-detailed-exitcode"); err != nil {
 		t.Errorf("plan after convergence is not empty: %v\n%s", err, out)
@@ -207,10 +233,10 @@ func runScenario(t *testing.T, tf, providerDir string, sc scenario) (orphans, du
 	for _, s := range sim.Servers() {
 		if s.Status != simulator.StatusReleased {
 			t.Errorf("server %s (%s) is %q after destroy", s.UUID, s.Name, s.Status)
-			orphans++
+			c.orphans++
 		}
 	}
-	return orphans, duplicates, doubles
+	return c
 }
 
 // countDoubleReinstalls checks that the API reinstalled every server of the fleet exactly once,

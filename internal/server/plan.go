@@ -166,6 +166,9 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), types.StringUnknown())...)
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
 	}
+	if deliveryPending(state) {
+		planDeliveryWait(ctx, state, resp)
+	}
 	if state != nil {
 		replace, reinstall := plannedChanges(ctx, req.Plan.GetAttribute, req.State.GetAttribute, req.Config.GetAttribute, adopting(ctx, req.Private), &resp.Diagnostics)
 		resp.RequiresReplace = append(resp.RequiresReplace, replace...)

@@ -103,7 +103,11 @@ func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest,
 		resp.Diagnostics.Append(plan.applyServer(ctx, delivered)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
-	if err != nil {
+	switch {
+	case interrupted(err):
+		// Not a failure: the server is recorded untainted, and the next apply waits for it.
+		resp.Diagnostics.AddWarning("Server Delivery Interrupted", interruptedDeliveryDetail(delivered, plan))
+	case err != nil:
 		resp.Diagnostics.AddError("Server Delivery Did Not Complete", deliveryErrorDetail(srv, timeout, err))
 	}
 }

@@ -588,3 +588,53 @@ import {
 		},
 	})
 }
+
+// TestAccServer_serverStillBeingDeliveredIsWaitedForInPlace: a server in the state that is still
+// being delivered (an interrupted apply, or, as here, an import) plans as an in-place update whose
+// apply waits for the delivery: the same server, no new order and no release.
+func TestAccServer_serverStillBeingDeliveredIsWaitedForInPlace(t *testing.T) {
+	const step = time.Hour
+	// Each request moves the server's world on by a tenth of a status: the apply's polls see it
+	// through to delivered, however fast the machine is.
+	clock := simulator.NewRequestClock(acctest.ClockStart, step/10)
+	env := acctest.NewSimEnv(t, simulator.Config{Clock: clock, StepDuration: step, ReleaseDuration: time.Minute})
+	early := env.AddServer(t, simulator.CreateServerRequest{Name: "early"})
+	cfg := env.Config(fmt.Sprintf(`
+import {
+  to = flexmetal_server.test
+  id = %q
+}
+`, early.UUID), acctest.ServerHCL{Name: "early"}.Render())
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.Factories,
+		CheckDestroy:             env.CheckAllReleased,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: env.Sim.ResetRequests,
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(acctest.ServerAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(acctest.ServerAddr, tfjsonpath.New("status")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("id"), knownvalue.StringExact(early.UUID)),
+					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("status"), knownvalue.StringExact("delivered")),
+					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("delivered_at"), knownvalue.NotNull()),
+				},
+				Check: func(*terraform.State) error {
+					for _, r := range env.Sim.Requests() {
+						if r.Method != http.MethodGet {
+							return fmt.Errorf("waiting for a delivery wrote to the API: %s %s", r.Method, r.Path)
+						}
+					}
+					if n := len(env.Sim.Servers()); n != 1 {
+						return fmt.Errorf("%d servers in the simulator, want the one", n)
+					}
+					return nil
+				},
+			},
+			{Config: cfg, PlanOnly: true},
+		},
+	})
+}

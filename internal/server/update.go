@@ -56,6 +56,19 @@ func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if !r.updateTags(ctx, id, plan, state, &resp.Diagnostics) {
 		return
 	}
+	if deliveryPending(&state) {
+		// What the state keeps if the wait does not end well: the tags are as planned already.
+		kept := state
+		kept.Tags, kept.AllowReinstall, kept.Timeouts = plan.Tags, plan.AllowReinstall, plan.Timeouts
+		srv, ok := r.finishDelivery(ctx, id, kept, resp.State.Set, &resp.Diagnostics)
+		if !ok {
+			return
+		}
+		state.fromAPI(srv)
+		if len(reinstall) == 0 {
+			resp.Diagnostics.Append(plan.applyServer(ctx, srv)...)
+		}
+	}
 	if len(reinstall) > 0 {
 		srv, sent, err := r.reinstall(ctx, id, install)
 		if err != nil {

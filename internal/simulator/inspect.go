@@ -146,6 +146,15 @@ func (s *Simulator) SetServerTags(uuid string, tags []string) error {
 	})
 }
 
+// Unstick lets a server chosen by the stuck rule go on with its delivery, on the clock from its
+// order: as if the hold-up cleared. It is a no-op for any other server.
+func (s *Simulator) Unstick(uuid string) error {
+	return s.withServer(uuid, func(sv *server, _ time.Time) error {
+		sv.stuck = false
+		return nil
+	})
+}
+
 // ForceStatus pins a server's status and message (message "" means "OK"), stopping the lazy
 // progression. A later release starts the normal release lifecycle from the pinned status;
 // forcing "releasing" pins it there, and forcing "failed" or "released" starts the retention
