@@ -19,6 +19,7 @@ func TestGuide_troubleshooting(t *testing.T) {
 	g := readGuide(t, "troubleshooting")
 	timeouts := g.hcl(t, "timeouts = {")
 	lost := g.hcl(t, `data "flexmetal_servers" "lost"`)
+	unrecorded := g.hcl(t, `data "flexmetal_servers" "unrecorded"`)
 	adopt := g.shell(t, "terraform import flexmetal_server.web")
 	g.requireAllClaimed(t)
 	tf, providerDir := setup(t)
@@ -115,6 +116,21 @@ func TestGuide_troubleshooting(t *testing.T) {
 		}
 		if n := len(sim.Servers()); n != 1 || sim.CountPatches(server.UUID) != 0 {
 			t.Errorf("adopting the server ordered or reinstalled: %d servers, %d reinstalls", n, sim.CountPatches(server.UUID))
+		}
+	})
+
+	t.Run("orders of a killed run", func(t *testing.T) {
+		ctx, sim, url, ws := newWorkspace(t)
+		seeded := seedServers(t, sim, nil,
+			simulator.CreateServerRequest{Name: "web-1", Location: simulator.LocationRotterdam, Tags: []string{"tf-create:0123456789abcdef01234567"}},
+			simulator.CreateServerRequest{Name: "web-2", Location: simulator.LocationRotterdam})
+		writeFiles(t, ws.Dir, map[string]string{"main.tf": tfrun.ProviderBlock(url, simulator.DefaultAPIKey, "50ms") + unrecorded})
+		out, err := ws.Run(ctx, "plan", "-no-color")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out, "Changes to Outputs") || !strings.Contains(out, seeded[0].UUID) || strings.Contains(out, seeded[1].UUID) {
+			t.Errorf("the plan's outputs do not list just the unrecorded order %s:\n%s", seeded[0].UUID, out)
 		}
 	})
 }

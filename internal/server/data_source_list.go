@@ -46,10 +46,11 @@ type serversDataSource struct {
 func NewDataSourceList() datasource.DataSource { return &serversDataSource{} }
 
 type serversDataSourceModel struct {
-	ID      types.String          `tfsdk:"id"`
-	Status  types.String          `tfsdk:"status"`
-	Tags    types.Set             `tfsdk:"tags"`
-	Servers []serverListItemModel `tfsdk:"servers"`
+	ID         types.String          `tfsdk:"id"`
+	Status     types.String          `tfsdk:"status"`
+	Tags       types.Set             `tfsdk:"tags"`
+	Unrecorded types.Bool            `tfsdk:"unrecorded"`
+	Servers    []serverListItemModel `tfsdk:"servers"`
 }
 
 func (d *serversDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -81,6 +82,10 @@ func (d *serversDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 					setvalidator.ValueStringsAre(shared.TagValidator()),
 				},
 			},
+			"unrecorded": schema.BoolAttribute{
+				MarkdownDescription: shared.UnrecordedDescription,
+				Optional:            true,
+			},
 			"servers": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching servers, oldest first.",
 				Computed:            true,
@@ -111,11 +116,14 @@ func (d *serversDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			fmt.Sprintf("Listing the FlexMetal servers%s failed.\n\n%s", describeServerFilter(opts), shared.APIErrorDetail(err)))
 		return
 	}
+	filters := map[string]string{"status": opts.Status, "tags": fmt.Sprintf("%q", opts.Tags)}
+	if !cfg.Unrecorded.IsNull() {
+		want := cfg.Unrecorded.ValueBool()
+		servers = slices.DeleteFunc(servers, func(s *flexmetal.Server) bool { return shared.HasCreationTag(s.Tags) != want })
+		filters["unrecorded"] = fmt.Sprint(want)
+	}
 	models, ids := serverListItems(servers)
-	cfg.ID = types.StringValue(shared.ItemsID(map[string]string{
-		"status": opts.Status,
-		"tags":   fmt.Sprintf("%q", opts.Tags),
-	}, ids))
+	cfg.ID = types.StringValue(shared.ItemsID(filters, ids))
 	cfg.Servers = models
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

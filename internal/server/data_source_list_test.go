@@ -252,3 +252,37 @@ data "flexmetal_servers" "running" {
 		}},
 	})
 }
+
+// TestAccServers_unrecordedFilter: servers that Terraform ordered but never recorded still carry
+// their creation tag; unrecorded = true finds them (a killed run's orders), false the others.
+func TestAccServers_unrecordedFilter(t *testing.T) {
+	env := acctest.NewSimEnv(t, simulator.Config{StepDuration: -1})
+	orphan := env.AddServer(t, simulator.CreateServerRequest{Name: "killed-run", Tags: []string{shared.CreationTagPrefix + "0123abcd", "role:web"}})
+	managed := env.AddServer(t, simulator.CreateServerRequest{Name: "managed", Tags: []string{"role:web"}})
+	byID := func(s simulator.ServerSnapshot) knownvalue.Check {
+		return knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectPartial(map[string]knownvalue.Check{
+			"id":   knownvalue.StringExact(s.UUID),
+			"tags": knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("role:web")}),
+		})})
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.Factories,
+		Steps: []resource.TestStep{{
+			Config: env.Config(`
+data "flexmetal_servers" "unrecorded" {
+  unrecorded = true
+}
+data "flexmetal_servers" "recorded" {
+  unrecorded = false
+}
+data "flexmetal_servers" "all" {}
+`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.flexmetal_servers.unrecorded", tfjsonpath.New("servers"), byID(orphan)),
+				statecheck.ExpectKnownValue("data.flexmetal_servers.recorded", tfjsonpath.New("servers"), byID(managed)),
+				statecheck.ExpectKnownValue("data.flexmetal_servers.all", tfjsonpath.New("servers"), knownvalue.ListSizeExact(2)),
+			},
+		}},
+	})
+}

@@ -39,9 +39,10 @@ func NewListResource() list.ListResource { return &serverListResource{} }
 
 // serverListConfigModel is the config block of a list "flexmetal_server" block.
 type serverListConfigModel struct {
-	Status   types.List   `tfsdk:"status"`
-	Tags     types.List   `tfsdk:"tags"`
-	Location types.String `tfsdk:"location"`
+	Status     types.List   `tfsdk:"status"`
+	Tags       types.List   `tfsdk:"tags"`
+	Location   types.String `tfsdk:"location"`
+	Unrecorded types.Bool   `tfsdk:"unrecorded"`
 }
 
 func (r *serverListResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -76,6 +77,10 @@ func (r *serverListResource) ListResourceConfigSchema(_ context.Context, _ list.
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
+			"unrecorded": schema.BoolAttribute{
+				MarkdownDescription: shared.UnrecordedDescription,
+				Optional:            true,
+			},
 		},
 	}
 }
@@ -87,12 +92,16 @@ type serverListFilter struct {
 	statuses   []string // empty: every status except hiddenServerStatuses
 	locationID int64    // 0: any location
 	location   string
+	unrecorded *bool // nil: recorded or not
 }
 
 // matches reports whether a listed server passes the filters the API did not apply.
 func (f serverListFilter) matches(srv *flexmetal.Server) bool {
 	if len(f.statuses) == 0 && slices.Contains(hiddenServerStatuses, srv.Status) ||
 		len(f.statuses) > 0 && !slices.Contains(f.statuses, srv.Status) {
+		return false
+	}
+	if f.unrecorded != nil && shared.HasCreationTag(srv.Tags) != *f.unrecorded {
 		return false
 	}
 	return f.locationID == 0 || srv.LocationID == f.locationID || srv.LocationID == 0 && srv.Location == f.location
@@ -111,6 +120,10 @@ func (m serverListConfigModel) filter(ctx context.Context, cat *shared.Catalog) 
 		if len(f.statuses) == 1 {
 			f.opts.Status = f.statuses[0]
 		}
+	}
+	if !m.Unrecorded.IsNull() {
+		want := m.Unrecorded.ValueBool()
+		f.unrecorded = &want
 	}
 	if !m.Tags.IsNull() {
 		diags.Append(m.Tags.ElementsAs(ctx, &f.opts.Tags, false)...)

@@ -97,3 +97,23 @@ func TestSetImportedServer(t *testing.T) {
 		t.Errorf("reported values not mapped: %+v", m)
 	}
 }
+
+func TestServerListFilter_unrecorded(t *testing.T) {
+	yes, no := true, false
+	orphan := &flexmetal.Server{Status: "delivered", Tags: []string{shared.CreationTagPrefix + "ab", "x"}}
+	recorded := &flexmetal.Server{Status: "delivered", Tags: []string{"x"}}
+	for _, c := range []struct {
+		name                 string
+		unrecorded           *bool
+		wantOrphan, wantMine bool
+	}{
+		{"unset", nil, true, true},
+		{"true", &yes, true, false},
+		{"false", &no, false, true},
+	} {
+		f := serverListFilter{unrecorded: c.unrecorded}
+		if f.matches(orphan) != c.wantOrphan || f.matches(recorded) != c.wantMine {
+			t.Errorf("%s: matches(unrecorded) = %v, matches(recorded) = %v; want %v, %v", c.name, f.matches(orphan), f.matches(recorded), c.wantOrphan, c.wantMine)
+		}
+	}
+}

@@ -1,8 +1,23 @@
 package shared
 
+import (
+	"slices"
+	"strings"
+)
+
 // CreationTagPrefix marks the one-time tag a create carries so that a server whose create
 // answer was lost can be found again. It never appears in the tags attribute.
 const CreationTagPrefix = "tf-create:"
+
+// HasCreationTag reports whether tags still hold a creation tag: the server was ordered by
+// Terraform and is not recorded in a state yet (the provider removes the tag once it records the
+// server), or the run that ordered it was killed before it could.
+func HasCreationTag(tags []string) bool {
+	return slices.ContainsFunc(tags, func(t string) bool { return strings.HasPrefix(t, CreationTagPrefix) })
+}
+
+// UnrecordedDescription documents the unrecorded filter of the server lists.
+const UnrecordedDescription = "Only list servers that Terraform ordered but never recorded in a state (`true`), or only the others (`false`). They still carry the one-time creation tag (`tf-create:...`, hidden from `tags`) that the provider removes once a server is in the state: an apply killed while its order was in flight leaves them behind. Import them with an import block, or release them in the console; the troubleshooting guide shows how."
 
 // MaxTags is the API's limit of tags per server.
 const MaxTags = 60
