@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -28,6 +29,9 @@ type scenario struct {
 	onDestroy bool
 	// interrupt sends SIGINT to terraform once the API has created every server of the fleet.
 	interrupt bool
+	// killWhen, if set, SIGKILLs terraform and its provider (the whole process group) as soon as
+	// it holds: the run can record nothing more, as when a CI runner is lost.
+	killWhen func(sim *simulator.Simulator) bool
 	// firstRunFails is true when the first run is expected to fail (a re-run must converge).
 	firstRunFails bool
 	// reinstall puts the fault on a reinstall of the delivered fleet (a changed os.slug)
@@ -93,6 +97,47 @@ func scenarios() []scenario {
 		{name: "reinstall progress reads fail", reinstall: true, inject: func(s *simulator.Simulator) {
 			s.AddFault(simulator.Fault{Method: "GET", PathPrefix: servers + "/", Kind: simulator.FaultStatus, Status: 502, Times: 4})
 		}},
+		// SIGKILL at each moment between sending the orders and Terraform recording the servers:
+		// the next apply adopts the servers the killed run ordered instead of ordering again.
+		{name: "SIGKILL while the order is in flight", firstRunFails: true,
+			inject: func(s *simulator.Simulator) {
+				s.AddFault(simulator.Fault{Method: "POST", PathPrefix: servers, Kind: simulator.FaultSlowAnswer, Latency: 3 * time.Second, Times: fleetSize})
+			},
+			killWhen: func(s *simulator.Simulator) bool { return len(s.Servers()) >= fleetSize },
+			recover:  func(s *simulator.Simulator) { s.ClearFaults() }},
+		{name: "SIGKILL during delivery", firstRunFails: true,
+			inject: func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-`)) },
+			killWhen: func(s *simulator.Simulator) bool {
+				answered := 0
+				for _, r := range s.Requests() {
+					if r.Method == "POST" && r.Path == servers && r.Status == 200 {
+						answered++
+					}
+				}
+				return answered >= fleetSize
+			},
+			recover: func(s *simulator.Simulator) {
+				s.SetStuckNamePattern(never)
+				for _, srv := range s.Servers() {
+					_ = s.Unstick(srv.UUID)
+				}
+			}},
+		{name: "SIGKILL during the clean-up after delivery", firstRunFails: true,
+			inject: func(s *simulator.Simulator) {
+				// The creation tags' removal waits before the API acts on it, so the kill lands
+				// while it is in flight.
+				s.AddFault(simulator.Fault{Method: "DELETE", PathPrefix: servers + "/", Kind: simulator.FaultLatency, Latency: 3 * time.Second, Times: fleetSize})
+			},
+			killWhen: func(s *simulator.Simulator) bool {
+				delivered := 0
+				for _, srv := range s.Servers() {
+					if srv.Status == simulator.StatusDelivered {
+						delivered++
+					}
+				}
+				return delivered >= fleetSize
+			},
+			recover: func(s *simulator.Simulator) { s.ClearFaults() }},
 		// Ctrl-C while the fleet is being delivered: the servers are recorded untainted and the
 		// re-run keeps them (once the hold-up clears, they are delivered) instead of releasing
 		// and ordering them again.
@@ -184,6 +229,8 @@ func runScenario(t *testing.T, tf, providerDir string, sc scenario) (c counts) {
 	}
 	var firstErr error
 	switch {
+	case sc.killWhen != nil:
+		firstErr = applyAndKill(ctx, t, ws, sim, sc.killWhen)
 	case sc.interrupt:
 		firstErr = applyAndInterrupt(ctx, t, ws, sim)
 	default:
@@ -198,8 +245,11 @@ func runScenario(t *testing.T, tf, providerDir string, sc scenario) (c counts) {
 	if sc.recover != nil {
 		sc.recover(sim)
 	}
-	// Whatever the first run did, every server that exists must already be in state.
-	c.orphans += countOrphans(ctx, t, ws, sim)
+	// Whatever the first run did, every server that exists must already be in state, unless
+	// the run was killed: then the re-run must adopt them.
+	if sc.killWhen == nil {
+		c.orphans += countOrphans(ctx, t, ws, sim)
+	}
 
 	if _, err := ws.Run(ctx, "apply", "-auto-approve"); err != nil {
 		t.Fatalf("re-run did not converge: %v", err)
@@ -281,6 +331,33 @@ func applyAndInterrupt(ctx context.Context, t *testing.T, ws *tfrun.Workspace, s
 	}
 	err := cmd.Wait()
 	t.Logf("interrupted apply exited with %v", err)
+	return err
+}
+
+// applyAndKill starts an apply in a process group of its own and SIGKILLs the group (terraform
+// and the provider) once killWhen holds, then waits.
+func applyAndKill(ctx context.Context, t *testing.T, ws *tfrun.Workspace, sim *simulator.Simulator, killWhen func(*simulator.Simulator) bool) error {
+	cmd := ws.Command(ctx, "apply", "-auto-approve")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for !killWhen(sim) {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("the moment to kill the apply never came:\n%s", out.String())
+		case <-tick.C:
+		}
+	}
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	t.Logf("killed apply exited with %v", err)
 	return err
 }
 

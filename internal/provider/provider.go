@@ -183,7 +183,14 @@ func (p *flexmetalProvider) Configure(ctx context.Context, req provider.Configur
 		resp.Diagnostics.AddError("Unable to Create FlexMetal Client", err.Error())
 		return
 	}
-	data := &shared.ProviderData{Client: client, Catalog: p.catalogs.Get(baseURL, apiKey, client), Quota: shared.NewQuotaPlanner(client.Account.Quotas)}
+	data := &shared.ProviderData{
+		Client:  client,
+		Catalog: p.catalogs.Get(baseURL, apiKey, client),
+		Quota:   shared.NewQuotaPlanner(client.Account.Quotas),
+		Orders: shared.NewUnrecordedOrders(func(ctx context.Context) ([]*flexmetal.Server, error) {
+			return client.Servers.List(ctx, flexmetal.ListServersOptions{})
+		}),
+	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data

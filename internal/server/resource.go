@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -62,14 +60,26 @@ func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if len(order.Tags) < shared.MaxTags {
-		order.CreationTag = newCreationTag()
-	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	client := r.data.Client
-	srv, err := client.Servers.Create(ctx, order)
+	var srv *flexmetal.Server
+	var err error
+	if len(order.Tags) < shared.MaxTags {
+		mark := orderMark(order)
+		order.CreationTag = newCreationTag(mark)
+		r.data.Orders.Own(order.CreationTag)
+		if adopted, tag := r.adoptUnrecorded(ctx, order, mark, &resp.Diagnostics); adopted != nil {
+			srv, order.CreationTag = adopted, tag
+		}
+	}
+	if srv == nil {
+		srv, err = client.Servers.Create(ctx, order)
+		if err == nil {
+			tflog.Info(ctx, "FlexMetal server ordered", map[string]any{"id": srv.UUID, "name": srv.Name, "status": srv.Status})
+		}
+	}
 	if err != nil {
 		var ambiguous *flexmetal.AmbiguousCreateError
 		if errors.As(err, &ambiguous) {
@@ -82,7 +92,6 @@ func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest,
 			fmt.Sprintf("Ordering server %q failed; no server was created.", order.Name), err)
 		return
 	}
-	tflog.Info(ctx, "FlexMetal server ordered", map[string]any{"id": srv.UUID, "name": srv.Name, "status": srv.Status})
 
 	// The server exists and is billed once delivered: record it before anything else can fail,
 	// so an error from here on leaves a tainted resource instead of an orphan.
@@ -92,10 +101,10 @@ func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The creation tag stays until Create returns: a run killed during the delivery leaves a
+	// server that the next run's create of the same order adopts (adopt.go).
 	if order.CreationTag != "" {
-		if _, err := client.Servers.RemoveTag(ctx, srv.UUID, order.CreationTag); err != nil && !flexmetal.IsNotFound(err) {
-			tflog.Warn(ctx, "Could not remove the one-time creation tag; it is hidden from the tags attribute", map[string]any{"id": srv.UUID, "tag": order.CreationTag, "error": err.Error()})
-		}
+		defer removeCreationTag(ctx, client, srv.UUID, order.CreationTag)
 	}
 
 	delivered, err := client.Servers.WaitForDelivery(ctx, srv.UUID, progressLogger(ctx, "delivery"))
@@ -145,12 +154,6 @@ func progressLogger(ctx context.Context, phase string) func(*flexmetal.Server) {
 			"id": s.UUID, "name": s.Name, "phase": phase, "status": s.Status, "status_message": s.StatusMessage,
 		})
 	}
-}
-
-func newCreationTag() string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b)
-	return shared.CreationTagPrefix + hex.EncodeToString(b)
 }
 
 func (r *serverResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

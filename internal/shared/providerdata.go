@@ -66,4 +66,6 @@ type ProviderData struct {
 	// quota tallies the servers this plan orders, for the over-quota warning. Terraform
 	// configures the provider once per command, so it covers one plan.
 	Quota *QuotaPlanner
+	// Orders finds servers an earlier, killed run ordered and never recorded.
+	Orders *UnrecordedOrders
 }

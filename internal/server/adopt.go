@@ -1,0 +1,82 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
+)
+
+// Every order carries a creation tag, "tf-create:" then 16 hex digits that name the order (a
+// hash of everything it asks for: name, location, instance type, operating system, keys,
+// post-install script, contract, overflow and tags) and 8 random ones. The tag stays on the server
+// until its create returns, and is removed then. A run killed before that (SIGKILL, an
+// out-of-memory kill, a lost CI runner) leaves a server that no state records but whose tag still
+// names its order: the next create of the same order adopts it instead of ordering again.
+//
+// What remains: a kill in the moment between the tag's removal and Terraform persisting the state
+// (immediate with the local backend; up to 20 seconds with remote backends) loses the record of a
+// delivered server, which then has no tag left to find it by; and when the tag's removal fails
+// (the API unreachable at that moment), the server keeps it although recorded, so a new resource
+// instance with an identical order (the same name) could adopt it. Names that include count.index
+// or each.key avoid the latter.
+
+// orderMarkLength is the number of hex digits of the order's hash in its creation tag.
+const orderMarkLength = 16
+
+// orderMark is the prefix of every creation tag of this order.
+func orderMark(order flexmetal.CreateServerRequest) string {
+	order.CreationTag = ""
+	body, err := json.Marshal(order)
+	if err != nil {
+		// A CreateServerRequest always marshals; a mark nobody shares is the safe fallback.
+		body = []byte(time.Now().String())
+	}
+	sum := sha256.Sum256(body)
+	return shared.CreationTagPrefix + hex.EncodeToString(sum[:])[:orderMarkLength]
+}
+
+// newCreationTag is a new creation tag for an order whose mark is mark.
+func newCreationTag(mark string) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return mark + hex.EncodeToString(b)
+}
+
+// adoptUnrecorded looks for a server that an earlier, killed run ordered with the same order and
+// never recorded, and claims it: it is the server this create is for. It returns nil, and orders
+// go ahead, when there is none or the servers cannot be listed.
+func (r *serverResource) adoptUnrecorded(ctx context.Context, order flexmetal.CreateServerRequest, mark string, diags *diag.Diagnostics) (*flexmetal.Server, string) {
+	srv, tag, err := r.data.Orders.Claim(ctx, mark)
+	switch {
+	case err != nil:
+		tflog.Warn(ctx, "Could not list the FlexMetal servers to look for an unrecorded order of an earlier run; ordering", map[string]any{"error": err.Error()})
+		return nil, ""
+	case srv == nil:
+		return nil, ""
+	}
+	why := fmt.Sprintf("Server %s (%s, status %q) was ordered by an earlier run that ended before Terraform could record it: it still carries the creation tag %q, and its order matches this one on everything the provider sends (name, location, instance type, operating system, keys, post-install script, contract, overflow and tags). It is adopted instead of ordering another server.",
+		srv.UUID, srv.Name, srv.Status, tag)
+	tflog.Warn(ctx, "Adopting a FlexMetal server that an earlier run ordered and never recorded", map[string]any{"id": srv.UUID, "name": order.Name, "status": srv.Status, "tag": tag})
+	diags.AddWarning("Server Adopted From an Interrupted Run", why)
+	return srv, tag
+}
+
+// removeCreationTag removes a server's creation tag once the server is about to be recorded. It
+// runs after the wait, also when Terraform interrupted it, so it does not use ctx's cancellation.
+func removeCreationTag(ctx context.Context, client *flexmetal.Client, id, tag string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if _, err := client.Servers.RemoveTag(ctx, id, tag); err != nil && !flexmetal.IsNotFound(err) {
+		tflog.Warn(ctx, "Could not remove the one-time creation tag; it is hidden from the tags attribute", map[string]any{"id": id, "tag": tag, "error": err.Error()})
+	}
+}
