@@ -19,10 +19,12 @@ import (
 // a server still being delivered is an in-place update whose apply waits for the delivery. A
 // failed delivery, and a create timeout, keep taint-and-replace.
 
-// deliveryPending reports whether the state's server is still on its way to delivered: ordered by
-// an interrupted apply, or imported while being delivered.
+// deliveryPending reports whether the state's server is still on its way to its first delivery:
+// ordered by an interrupted apply, or imported while being delivered. A server being reinstalled
+// goes through the same statuses, but it was delivered before, and its reinstall is waited for
+// by the reinstall machinery instead.
 func deliveryPending(state *serverModel) bool {
-	return state != nil && flexmetal.Delivering(state.Status.ValueString())
+	return state != nil && flexmetal.Delivering(state.Status.ValueString()) && state.DeliveredAt.IsNull()
 }
 
 // interrupted reports whether a wait ended because Terraform cancelled the operation (Ctrl-C),

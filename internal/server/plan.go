@@ -174,6 +174,8 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		resp.RequiresReplace = append(resp.RequiresReplace, replace...)
 		switch {
 		case len(reinstall) == 0:
+		case r.reinstallAlreadyFinished(ctx, req, plan, state, &resp.Diagnostics):
+			// The apply records it without sending it again (reinstallServer).
 		case plan.AllowReinstall.ValueBool() || plan.AllowReinstall.IsUnknown():
 			warnReinstall(state, reinstall, &resp.Diagnostics)
 			// A reinstall delivers the server again: these are only known after it.

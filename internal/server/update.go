@@ -2,6 +2,9 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -19,6 +22,43 @@ import (
 // (failed, timed out, interrupted): refreshes keep the previous name and os in state, so the
 // next plan still shows the change and the next apply reinstalls again.
 const privateReinstallKey = "reinstall_incomplete"
+
+// pendingReinstall is what privateReinstallKey records of a reinstall that was sent and whose
+// outcome the apply did not see: which installation it was (a hash of the request, so no secret
+// is stored) and the newest reinstall command before it. A reinstall that the API then finished
+// is recorded without sending it again.
+type pendingReinstall struct {
+	Install string `json:"install"`
+	Since   string `json:"since"`
+}
+
+// installHash names an installation without storing it.
+func installHash(install flexmetal.ReinstallServerRequest) string {
+	body, _ := json.Marshal(install)
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:])
+}
+
+// readPendingReinstall returns the pending reinstall of install, or nil when none is recorded or
+// the one recorded was another installation (an older state records only that one was pending).
+func readPendingReinstall(ctx context.Context, private interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}, install flexmetal.ReinstallServerRequest) *pendingReinstall {
+	raw, d := private.GetKey(ctx, privateReinstallKey)
+	var p pendingReinstall
+	if d.HasError() || len(raw) == 0 || json.Unmarshal(raw, &p) != nil || p.Install != installHash(install) {
+		return nil
+	}
+	return &p
+}
+
+// reinstallFinished reports whether the pending reinstall of install finished after the plan that
+// sent it: the newest reinstall command is newer than the one before it and finished, and the
+// server reports the installation's name and operating system.
+func reinstallFinished(pending *pendingReinstall, newest *flexmetal.Command, srv *flexmetal.Server, install flexmetal.ReinstallServerRequest) bool {
+	return pending != nil && newest != nil && newest.UUID != pending.Since && newest.Finished() &&
+		srv != nil && srv.Status == flexmetal.StatusDelivered && srv.Name == install.Name && srv.OSSlug == install.OS.Slug
+}
 
 // reinstallIncomplete reports whether the private state carries privateReinstallKey.
 func reinstallIncomplete(ctx context.Context, private interface {
@@ -70,7 +110,7 @@ func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest,
 		}
 	}
 	if len(reinstall) > 0 {
-		srv, sent, err := r.reinstall(ctx, id, install)
+		srv, sent, since, err := r.reinstall(ctx, id, install, readPendingReinstall(ctx, req.Private, install))
 		if err != nil {
 			// The tags are as planned; the installation is not: the state keeps the previous
 			// values, so the next plan still shows the change.
@@ -82,7 +122,8 @@ func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest,
 			kept.nullUnknowns()
 			resp.Diagnostics.Append(resp.State.Set(ctx, &kept)...)
 			if sent {
-				resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReinstallKey, []byte(`true`))...)
+				record, _ := json.Marshal(pendingReinstall{Install: installHash(install), Since: since})
+				resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReinstallKey, record)...)
 			}
 			addReinstallError(ctx, &resp.Diagnostics, req.Plan.Schema, &state, timeout, sent, err)
 			return
@@ -133,8 +174,8 @@ func (r *serverResource) updateTags(ctx context.Context, id string, plan, state 
 
 // reinstall sends the planned installation and waits until the server is delivered again,
 // logging each status change.
-func (r *serverResource) reinstall(ctx context.Context, id string, install flexmetal.ReinstallServerRequest) (srv *flexmetal.Server, sent bool, err error) {
-	return reinstallServer(ctx, r.data.Client.Servers, id, install, func(phase string) func(*flexmetal.Server) {
+func (r *serverResource) reinstall(ctx context.Context, id string, install flexmetal.ReinstallServerRequest, pending *pendingReinstall) (srv *flexmetal.Server, sent bool, since string, err error) {
+	return reinstallServer(ctx, r.data.Client.Servers, id, install, pending, func(phase string) func(*flexmetal.Server) {
 		return progressLogger(ctx, phase)
 	})
 }
@@ -143,32 +184,47 @@ func (r *serverResource) reinstall(ctx context.Context, id string, install flexm
 // day-2 machinery that the flexmetal_server resource and the flexmetal_server_reinstall action
 // share. A reinstall still running (from an interrupted apply) is waited for first: a second
 // PATCH would be refused, or would reinstall twice. progress returns the status callback for a
-// phase ("earlier reinstall", "reinstall"). sent says whether the API accepted the reinstall;
-// srv is the last state of the server seen, if any.
-func reinstallServer(ctx context.Context, servers *flexmetal.ServersService, id string, install flexmetal.ReinstallServerRequest, progress func(phase string) func(*flexmetal.Server)) (srv *flexmetal.Server, sent bool, err error) {
+// phase ("earlier reinstall", "reinstall"). pending, when not nil, is this same installation,
+// sent by an earlier apply that did not see its outcome: if the API finished it, it is not sent
+// again. sent says whether the API accepted a reinstall, since names the newest command before
+// it; srv is the last state of the server seen, if any.
+func reinstallServer(ctx context.Context, servers *flexmetal.ServersService, id string, install flexmetal.ReinstallServerRequest, pending *pendingReinstall, progress func(phase string) func(*flexmetal.Server)) (srv *flexmetal.Server, sent bool, since string, err error) {
 	running, newest, err := servers.ReinstallInProgress(ctx, id)
 	if err != nil {
-		return nil, false, err
+		return nil, false, "", err
 	}
 	if running {
 		tflog.Info(ctx, "A reinstall of this FlexMetal server is still running; waiting for it before reinstalling", map[string]any{"id": id, "command": newest.UUID})
 		srv, err = servers.WaitForReinstall(ctx, id, "", progress("earlier reinstall"))
 		var failed *flexmetal.ReinstallFailedError
 		if err != nil && !errors.As(err, &failed) {
-			return srv, false, err
+			return srv, false, "", err
+		}
+		if err == nil {
+			newest.State = flexmetal.CommandStateFinished
 		}
 	}
-	since := ""
+	if pending != nil && newest != nil {
+		if srv == nil {
+			if srv, err = servers.Get(ctx, id); err != nil {
+				return nil, false, "", err
+			}
+		}
+		if reinstallFinished(pending, newest, srv, install) {
+			tflog.Info(ctx, "The reinstall an earlier apply sent finished meanwhile; recording it without reinstalling again", map[string]any{"id": id, "command": newest.UUID})
+			return srv, false, "", nil
+		}
+	}
 	if newest != nil {
 		since = newest.UUID
 	}
 	if srv, err = servers.Reinstall(ctx, id, install); err != nil {
 		var ambiguous *flexmetal.AmbiguousReinstallError
-		return srv, errors.As(err, &ambiguous), err
+		return srv, errors.As(err, &ambiguous), since, err
 	}
 	tflog.Info(ctx, "FlexMetal server reinstall requested", map[string]any{"id": id, "name": install.Name, "os": install.OS.Slug})
 	srv, err = servers.WaitForReinstall(ctx, id, since, progress("reinstall"))
-	return srv, true, err
+	return srv, true, since, err
 }
 
 // reinstallErrorKind is why a reinstall did not complete.
@@ -249,4 +305,34 @@ func addReinstallError(ctx context.Context, diags *diag.Diagnostics, s shared.Ty
 	default:
 		shared.AddAPIError(ctx, diags, s, "Unable to Reinstall Server", fmt.Sprintf("Reinstalling %s failed; the server was not changed.", server), err)
 	}
+}
+
+// reinstallAlreadyFinished reports, at plan time, whether the change is a reinstall that an
+// earlier apply sent and did not see finish (a timeout, Ctrl-C), and that the API has finished
+// since: then the apply records the new values without reinstalling again, and the plan says so.
+// It reads the API only for a server with such a pending reinstall.
+func (r *serverResource) reinstallAlreadyFinished(ctx context.Context, req resource.ModifyPlanRequest, plan serverModel, state *serverModel, diags *diag.Diagnostics) bool {
+	if r.data == nil {
+		return false
+	}
+	if d := plan.takeWriteOnly(ctx, req.Config); d.HasError() {
+		return false
+	}
+	install, d := plan.toReinstallRequest(ctx)
+	pending := readPendingReinstall(ctx, req.Private, install)
+	if d.HasError() || pending == nil {
+		return false
+	}
+	id := state.ID.ValueString()
+	running, newest, err := r.data.Client.Servers.ReinstallInProgress(ctx, id)
+	if err != nil || running {
+		return false
+	}
+	srv, err := r.data.Client.Servers.Get(ctx, id)
+	if err != nil || !reinstallFinished(pending, newest, srv, install) {
+		return false
+	}
+	diags.AddWarning("Reinstall Already Finished",
+		fmt.Sprintf("The reinstall of server %s (%s) that an earlier apply sent and did not see finish has finished since (command %s): applying this plan records the new values without reinstalling again.", id, install.Name, newest.UUID))
+	return true
 }

@@ -258,3 +258,41 @@ resource "flexmetal_server" "linux" {
 		},
 	})
 }
+
+// TestAccServer_reinstallFinishedAfterTimeoutIsRecordedNotRepeated: a reinstall whose wait ran
+// out, and which the API then finished, is recorded by the next apply without a second PATCH
+// (its disks are not erased twice); the plan after is empty.
+func TestAccServer_reinstallFinishedAfterTimeoutIsRecordedNotRepeated(t *testing.T) {
+	env := acctest.NewSimEnv(t, simulator.Config{StuckNamePattern: regexp.MustCompile(`^slow$`)})
+	var id string
+	cfg := env.Config(acctest.ServerHCL{Name: "slow", Extra: `  timeouts = { update = "1s" }`}.Render())
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.Factories,
+		CheckDestroy:             env.CheckAllReleased,
+		Steps: []resource.TestStep{
+			{Config: env.Config(acctest.ServerHCL{Name: "quick"}.Render()), Check: acctest.CaptureID(acctest.ServerAddr, &id)},
+			{
+				Config:      cfg,
+				ExpectError: acctest.ErrorPattern(`(?s)Server Reinstall Did Not Complete.*update timeout of 1s ran out`),
+			},
+			{
+				// The hold-up clears and the reinstall finishes without Terraform; then the
+				// next apply records it.
+				PreConfig: func() {
+					if err := env.Sim.Unstick(id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(acctest.ServerAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("name"), knownvalue.StringExact("slow")),
+				},
+				Check: reinstalled(env, &id, 1, "slow", "ubuntu-2404-lts"),
+			},
+		},
+	})
+}

@@ -146,11 +146,15 @@ func (s *Simulator) SetServerTags(uuid string, tags []string) error {
 	})
 }
 
-// Unstick lets a server chosen by the stuck rule go on with its delivery, on the clock from its
-// order: as if the hold-up cleared. It is a no-op for any other server.
+// Unstick lets a server chosen by the stuck rule go on with its delivery, and its reinstalls go
+// on with theirs, on the clock from when they began: as if the hold-up cleared. It is a no-op for
+// a server that nothing holds up.
 func (s *Simulator) Unstick(uuid string) error {
 	return s.withServer(uuid, func(sv *server, _ time.Time) error {
 		sv.stuck = false
+		for _, ri := range sv.reinstalls {
+			ri.stuck = false
+		}
 		return nil
 	})
 }
