@@ -250,8 +250,9 @@ func TestAccServer_createTimeoutTaintsResource(t *testing.T) {
 		CheckDestroy:             env.CheckAllReleased,
 		Steps: []resource.TestStep{
 			{
-				Config:      cfg,
-				ExpectError: acctest.ErrorPattern(`(?s)create timeout of 1s ran out with the server in status "provisioning".*tainted`),
+				Config: cfg,
+				// "OK", the API's message when it has nothing to say, is not quoted.
+				ExpectError: acctest.ErrorPattern(`(?s)create timeout of 1s ran out with the server in status "provisioning"\. The server is recorded in the state as tainted`),
 			},
 			{
 				PreConfig: func() {
@@ -264,6 +265,39 @@ func TestAccServer_createTimeoutTaintsResource(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(acctest.ServerAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("status"), knownvalue.StringExact("delivered")),
+				},
+			},
+		},
+	})
+}
+
+// TestAccServer_createTimeoutWhileAPIUnreachableSaysSo: a delivery wait that runs out while the
+// API does not answer says that the API could not be reached, since when and with what error,
+// rather than blaming a status it never saw.
+func TestAccServer_createTimeoutWhileAPIUnreachableSaysSo(t *testing.T) {
+	env := acctest.NewSimEnv(t, simulator.Config{StuckNamePattern: regexp.MustCompile(`^slow$`)})
+	cfg := env.Config(acctest.ServerHCL{Name: "slow", Extra: `  timeouts = { create = "2s" }`}.Render())
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.Factories,
+		CheckDestroy:             env.CheckAllReleased,
+		Steps: []resource.TestStep{
+			{
+				// The order goes through; every status check after it loses its connection.
+				PreConfig: func() {
+					env.Sim.AddFault(simulator.Fault{Method: "GET", PathPrefix: "/v3/flexMetal/servers", Kind: simulator.FaultDropBeforeHandling})
+				},
+				Config:      cfg,
+				ExpectError: acctest.ErrorPattern(`(?s)Server Delivery Did Not Complete.*the create timeout of 2s ran out while the FlexMetal API could not be reached since \d\d:\d\d:\d\d UTC \(\d+ status checks? failed, the last with: GET /v3/flexMetal/servers.*No status check got an answer; the order was accepted with status "[a-z_]+"\..*tainted.*check base_url and the network`),
+			},
+			{
+				PreConfig: func() {
+					env.Sim.ClearFaults()
+					env.Sim.SetStuckNamePattern(regexp.MustCompile(`^never$`))
+				},
+				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("status"), knownvalue.StringExact("delivered")),
 				},
