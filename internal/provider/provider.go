@@ -183,7 +183,7 @@ func (p *flexmetalProvider) Configure(ctx context.Context, req provider.Configur
 		resp.Diagnostics.AddError("Unable to Create FlexMetal Client", err.Error())
 		return
 	}
-	data := &shared.ProviderData{Client: client, Catalog: p.catalogs.Get(baseURL, apiKey, client), Quota: shared.NewQuotaPlanner(client.Account.Quotas)}
+	data := &shared.ProviderData{Client: client, Catalog: p.catalogs.Get(baseURL, apiKey, client), Quota: shared.NewQuotaPlanner(client.Account.Quotas), Reports: shared.NewRunReports()}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data

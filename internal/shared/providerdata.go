@@ -66,4 +66,7 @@ type ProviderData struct {
 	// quota tallies the servers this plan orders, for the over-quota warning. Terraform
 	// configures the provider once per command, so it covers one plan.
 	Quota *QuotaPlanner
+	// Reports records what this run has reported, so a cause that every resource instance meets
+	// is reported once; like Quota, it covers one command.
+	Reports *RunReports
 }
