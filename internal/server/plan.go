@@ -191,15 +191,23 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 
 // warnReinstall says, on the first changed attribute (so Terraform names the resource and the
 // line), that applying reinstalls the server: "update in-place" alone reads harmless, but the
-// disks are erased.
+// disks are erased. The summary names the server: Terraform's human output folds warnings with
+// the same summary into the first one and "(and 2 more similar warnings elsewhere)", which would
+// hide which servers of a fleet lose their disks. Plans are made concurrently, in no fixed order,
+// so no one warning could list the others; one per server, each named, can.
 func warnReinstall(state *serverModel, changed path.Paths, diags *diag.Diagnostics) {
 	names := make([]string, len(changed))
 	for i, p := range changed {
 		names[i] = p.String()
 	}
-	diags.AddAttributeWarning(shared.ConfigLinePath(changed[0]), "Server Will Be Reinstalled",
+	diags.AddAttributeWarning(shared.ConfigLinePath(changed[0]), reinstallWarningSummary(state.Name.ValueString()),
 		fmt.Sprintf("Applying this plan reinstalls server %s (%s) in place because %s changed: its disks are erased and the operating system is installed again. It keeps its id and IP addresses. To order a new server instead, set allow_reinstall = false.",
 			state.ID.ValueString(), state.Name.ValueString(), strings.Join(names, ", ")))
+}
+
+// reinstallWarningSummary is the summary of the reinstall warning for the server named name.
+func reinstallWarningSummary(name string) string {
+	return fmt.Sprintf("Server %q Will Be Reinstalled", name)
 }
 
 // validateAgainstCatalog checks location, instance type and OS against the live catalog, for new
