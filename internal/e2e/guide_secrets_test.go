@@ -86,7 +86,7 @@ resource "flexmetal_ssh_key" "deploy" {
 				t.Fatal(err)
 			}
 		}
-		if strings.Contains(out, "Server Will Be Reinstalled") || !strings.Contains(out, "0 added, 1 changed, 0 destroyed") {
+		if strings.Contains(out, "Will Be Reinstalled") || !strings.Contains(out, "0 added, 1 changed, 0 destroyed") {
 			t.Errorf("the apply after the import is not an in-place update without a reinstall warning:\n%s", out)
 		}
 		if n := sim.CountPatches(id); n != 0 {

@@ -59,15 +59,26 @@ func deliveredFleet(t *testing.T, cfg simulator.Config) (context.Context, *simul
 }
 
 // TestReinstall_planWarnsPerServer: "update in-place" alone reads harmless, so the plan warns,
-// per server and naming it, that it will be reinstalled and what changed.
+// per server and naming it, that it will be reinstalled and what changed; the human output shows
+// every one of them rather than folding a fleet into "(and 1 more similar warning elsewhere)".
 func TestReinstall_planWarnsPerServer(t *testing.T) {
 	ctx, sim, url, ws := deliveredFleet(t, simulator.Config{})
 
 	if err := ws.WriteConfig(reinstallConfig(url, "web", "debian-12", "")); err != nil {
 		t.Fatal(err)
 	}
-	// The human output folds similar warnings into "(and one more similar warning elsewhere)";
-	// the machine-readable one lists each.
+	human, err := ws.Run(ctx, "plan", "-no-color")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if want := fmt.Sprintf(`Warning: Server "web-%d" Will Be Reinstalled`, i); !strings.Contains(human, want) {
+			t.Errorf("human plan output lacks %q:\n%s", want, human)
+		}
+	}
+	if strings.Contains(human, "similar warning") {
+		t.Errorf("human plan output folds the reinstall warnings:\n%s", human)
+	}
 	out, err := ws.Run(ctx, "plan", "-json")
 	if err != nil {
 		t.Fatal(err)
@@ -80,8 +91,11 @@ func TestReinstall_planWarnsPerServer(t *testing.T) {
 				Severity, Summary, Detail, Address string
 			} `json:"diagnostic"`
 		}
-		if json.Unmarshal([]byte(line), &msg) != nil || msg.Type != "diagnostic" || msg.Diagnostic.Summary != "Server Will Be Reinstalled" {
+		if json.Unmarshal([]byte(line), &msg) != nil || msg.Type != "diagnostic" || !strings.HasSuffix(msg.Diagnostic.Summary, "Will Be Reinstalled") {
 			continue
+		}
+		if want := fmt.Sprintf(`Server "web-%s" Will Be Reinstalled`, strings.TrimSuffix(strings.TrimPrefix(msg.Diagnostic.Address, "flexmetal_server.web["), "]")); msg.Diagnostic.Summary != want {
+			t.Errorf("reinstall warning on %s is titled %q, want %q", msg.Diagnostic.Address, msg.Diagnostic.Summary, want)
 		}
 		if msg.Diagnostic.Severity != "warning" {
 			t.Errorf("reinstall diagnostic is a %s, want a warning", msg.Diagnostic.Severity)
@@ -110,7 +124,7 @@ func TestReinstall_planWarnsPerServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(out, "Server Will Be Reinstalled") || !strings.Contains(out, "2 to add, 0 to change, 2 to destroy") {
+	if strings.Contains(out, "Will Be Reinstalled") || !strings.Contains(out, "2 to add, 0 to change, 2 to destroy") {
 		t.Errorf("with allow_reinstall = false the plan should replace both, without a reinstall warning:\n%s", out)
 	}
 	for _, s := range sim.Servers() {

@@ -30,7 +30,25 @@ type WaitError struct {
 	Command *Command
 	Err     error
 	Polled  int
+	// Failing describes the polls that failed in a row up to the end of the wait, so a timeout
+	// can say that the API was unreachable rather than the server slow; nil when the last poll
+	// got an answer.
+	Failing *PollFailures
 }
+
+// PollFailures is a run of consecutive status checks that got no usable answer.
+type PollFailures struct {
+	// Since is when the first of them failed.
+	Since time.Time
+	// Count is how many failed.
+	Count int
+	// Last is the last one's error.
+	Last error
+}
+
+// Unreachable reports whether the last failed check got no answer from the API at all, as
+// opposed to an error answer.
+func (f *PollFailures) Unreachable() bool { return f != nil && IsUnreachable(f.Last) }
 
 func (e *WaitError) Error() string {
 	last := "no status seen yet"
@@ -105,19 +123,23 @@ func (s *ServersService) waitFor(ctx context.Context, uuid, want string, onChang
 func (s *ServersService) waitUntil(ctx context.Context, uuid, want string, onChange func(*Server), probe func(context.Context) (*Server, error), check func(*Server, error) (bool, error)) (*Server, error) {
 	started := time.Now()
 	var last *Server
-	var lastErr error
+	var failing *PollFailures
 	polled := 0
 	for {
 		if err := s.client.sleep(ctx, s.client.watch.untilNextPoll(time.Since(started))); err != nil {
-			if lastErr != nil {
-				err = fmt.Errorf("%w (last API error: %v)", err, lastErr)
+			if failing != nil {
+				err = fmt.Errorf("%w (last API error: %v)", err, failing.Last)
 			}
-			return last, &WaitError{UUID: uuid, Want: want, Last: last, Err: err, Polled: polled}
+			return last, &WaitError{UUID: uuid, Want: want, Last: last, Err: err, Polled: polled, Failing: failing}
 		}
+		polledAt := s.client.now()
 		srv, err := probe(ctx)
 		polled++
 		if ctx.Err() != nil {
 			continue
+		}
+		if err == nil {
+			failing = nil
 		}
 		if err == nil && onChange != nil && (last == nil || last.Status != srv.Status) {
 			onChange(srv)
@@ -141,7 +163,11 @@ func (s *ServersService) waitUntil(ctx context.Context, uuid, want string, onCha
 			if IsUnauthorized(result) || IsNotFound(result) || IsValidation(result) {
 				return last, &WaitError{UUID: uuid, Want: want, Last: last, Err: result, Polled: polled}
 			}
-			lastErr = result
+			if failing == nil {
+				failing = &PollFailures{Since: polledAt}
+			}
+			failing.Count++
+			failing.Last = result
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -123,6 +124,63 @@ func TestWaitForDelivery_deadlineGivesWaitErrorNamingLastStatus(t *testing.T) {
 	}
 	if s == nil || s.Status != "provisioning" {
 		t.Errorf("returned server = %+v, want the last state seen", s)
+	}
+}
+
+// TestWaitForDelivery_deadlineAfterFailedPollsSaysSinceWhen: when the API stops answering and
+// the deadline passes, the WaitError says since when and how often the checks failed, so the
+// timeout is not blamed on a slow delivery.
+func TestWaitForDelivery_deadlineAfterFailedPollsSaysSinceWhen(t *testing.T) {
+	t.Parallel()
+	ctx := newManualDeadline()
+	// One answer, then dropped connections: polls of 2 attempts each (fastRetry(1)); two fail,
+	// and the deadline passes during the third. (expireAfter flushes, which a dropped connection cannot.)
+	var mu sync.Mutex
+	seen := 0
+	api, _ := newAPI(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen++
+		n := seen
+		mu.Unlock()
+		if n == 1 {
+			okJSON(serverArray(t, "provisioning")).serve(t, w)
+			return
+		}
+		dropReply().serve(t, w)
+		if n == 7 {
+			ctx.expire()
+		}
+	}))
+	c := newClient(t, api.URL, flexmetal.WithRetryPolicy(fastRetry(1)), freshConnections())
+	before := time.Now()
+	_, err := c.Servers.WaitForDelivery(ctx, "u1", nil)
+	var we *flexmetal.WaitError
+	if !errors.As(err, &we) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v (%T), want a *WaitError wrapping context.DeadlineExceeded", err, err)
+	}
+	f := we.Failing
+	if f == nil {
+		t.Fatalf("WaitError.Failing = nil after failed polls: %+v", we)
+	}
+	if !f.Unreachable() || f.Count != 2 || f.Since.Before(before) || f.Since.After(time.Now()) {
+		t.Errorf("Failing = %+v, want 2 unreachable polls since the wait began", f)
+	}
+	if we.LastStatus() != "provisioning" {
+		t.Errorf("LastStatus() = %q, want provisioning", we.LastStatus())
+	}
+}
+
+// TestWaitForDelivery_answeredPollClearsFailures: failures the API recovered from are not
+// reported when the wait ends later for another reason.
+func TestWaitForDelivery_answeredPollClearsFailures(t *testing.T) {
+	t.Parallel()
+	ctx := newManualDeadline()
+	api, _ := newAPI(t, expireAfter(t, ctx, 4, statusReply(503), statusReply(503), okJSON(serverArray(t, "provisioning"))))
+	c := newClient(t, api.URL, flexmetal.WithRetryPolicy(fastRetry(0)))
+	_, err := c.Servers.WaitForDelivery(ctx, "u1", nil)
+	var we *flexmetal.WaitError
+	if !errors.As(err, &we) || we.Failing != nil {
+		t.Errorf("err = %v, want a *WaitError without failing polls", err)
 	}
 }
 

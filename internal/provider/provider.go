@@ -190,6 +190,7 @@ func (p *flexmetalProvider) Configure(ctx context.Context, req provider.Configur
 		Orders: shared.NewUnrecordedOrders(func(ctx context.Context) ([]*flexmetal.Server, error) {
 			return client.Servers.List(ctx, flexmetal.ListServersOptions{})
 		}),
+		Reports: shared.NewRunReports(),
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data

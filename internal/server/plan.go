@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -195,15 +196,23 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 
 // warnReinstall says, on the first changed attribute (so Terraform names the resource and the
 // line), that applying reinstalls the server: "update in-place" alone reads harmless, but the
-// disks are erased.
+// disks are erased. The summary names the server: Terraform's human output folds warnings with
+// the same summary into the first one and "(and 2 more similar warnings elsewhere)", which would
+// hide which servers of a fleet lose their disks. Plans are made concurrently, in no fixed order,
+// so no one warning could list the others; one per server, each named, can.
 func warnReinstall(state *serverModel, changed path.Paths, diags *diag.Diagnostics) {
 	names := make([]string, len(changed))
 	for i, p := range changed {
 		names[i] = p.String()
 	}
-	diags.AddAttributeWarning(shared.ConfigLinePath(changed[0]), "Server Will Be Reinstalled",
+	diags.AddAttributeWarning(shared.ConfigLinePath(changed[0]), reinstallWarningSummary(state.Name.ValueString()),
 		fmt.Sprintf("Applying this plan reinstalls server %s (%s) in place because %s changed: its disks are erased and the operating system is installed again. It keeps its id and IP addresses. To order a new server instead, set allow_reinstall = false.",
 			state.ID.ValueString(), state.Name.ValueString(), strings.Join(names, ", ")))
+}
+
+// reinstallWarningSummary is the summary of the reinstall warning for the server named name.
+func reinstallWarningSummary(name string) string {
+	return fmt.Sprintf("Server %q Will Be Reinstalled", name)
 }
 
 // validateAgainstCatalog checks location, instance type and OS against the live catalog, for new
@@ -211,27 +220,37 @@ func warnReinstall(state *serverModel, changed path.Paths, diags *diag.Diagnosti
 // stopped taking orders. The OS list is read while the location and its instance types are, so a
 // slow API costs two round trips, not three. A catalog that cannot be read is a warning (the API
 // judges at apply), unless the API refused the credentials or could not be reached: then no apply
-// can succeed, and the plan fails.
+// can succeed, and the plan fails. Causes that every instance of a count meets are reported once
+// per run (shared.RunReports): the first instance's error fails the plan for all.
 func (r *serverResource) validateAgainstCatalog(ctx context.Context, plan serverModel, state *serverModel, diags *diag.Diagnostics) {
+	run := r.data.Reports
+	if run.APIUnusable() {
+		// Already reported, and the plan fails: asking again would only make it slower.
+		return
+	}
+	ctx, cancel := run.UntilAPIUnusable(ctx)
+	defer cancel()
 	cat := r.data.Catalog
 	var osDiags diag.Diagnostics
 	var wg sync.WaitGroup
 	keyless := !plan.SSHKeys.IsUnknown() && len(plan.SSHKeys.Elements()) == 0
 	keysChanged := state == nil || !plan.SSHKeys.Equal(state.SSHKeys)
 	if planSlug := plan.osSlug(ctx); !planSlug.IsNull() && !planSlug.IsUnknown() && (state == nil || !planSlug.Equal(state.osSlug(ctx)) || (keyless && keysChanged)) {
-		wg.Go(func() { validateOS(ctx, cat, planSlug.ValueString(), keyless, &osDiags) })
+		wg.Go(func() { validateOS(ctx, cat, run, planSlug.ValueString(), keyless, &osDiags) })
 	}
 	if !plan.Location.IsUnknown() && (state == nil || !plan.Location.Equal(state.Location) || !plan.InstanceType.Equal(state.InstanceType)) {
-		validateLocation(ctx, cat, plan.Location.ValueString(), plan.InstanceType, diags)
+		validateLocation(ctx, cat, run, plan.Location.ValueString(), plan.InstanceType, diags)
 	}
 	wg.Wait()
 	diags.Append(osDiags...)
 }
 
 // validateLocation checks that a location exists and, when known, that it offers instanceType.
-func validateLocation(ctx context.Context, cat *shared.Catalog, location string, instanceType types.String, diags *diag.Diagnostics) {
+// An instance type missing there is reported once per run and location, saying where else it is
+// offered, or that no location offers it.
+func validateLocation(ctx context.Context, cat *shared.Catalog, run *shared.RunReports, location string, instanceType types.String, diags *diag.Diagnostics) {
 	loc, ok := shared.LookupLocation(ctx, cat, location, path.Root("location"), diags, func(err error) {
-		addCatalogError(diags, "Location", "location and instance_type", err)
+		addCatalogError(diags, run, "Location", "location and instance_type", err)
 	})
 	if !ok || instanceType.IsUnknown() {
 		return
@@ -240,20 +259,72 @@ func validateLocation(ctx context.Context, cat *shared.Catalog, location string,
 	_, ok, names, err := cat.InstanceTypeByName(ctx, loc, name)
 	switch {
 	case err != nil:
-		addCatalogError(diags, "Instance Type", "instance_type (offered at "+loc.Name+")", err)
-	case !ok:
-		diags.AddAttributeError(path.Root("instance_type"), "Instance Type Not Offered at Location",
-			fmt.Sprintf("Instance type %q is not offered at %q. %s", name, loc.Name, shared.ChoicesText(name, names)))
+		addCatalogError(diags, run, "Instance Type", "instance_type (offered at "+loc.Name+")", err)
+	case !ok && run.First("instance_type\x00"+name+"\x00"+loc.Name):
+		addInstanceTypeNotOffered(ctx, cat, loc, name, names, diags)
 	}
+}
+
+// addInstanceTypeNotOffered explains an instance type that loc does not offer: where else it is
+// offered, or, when no location offers it, that it does not exist, with the closest names.
+func addInstanceTypeNotOffered(ctx context.Context, cat *shared.Catalog, loc flexmetal.Location, name string, offeredHere []string, diags *diag.Diagnostics) {
+	here := fmt.Sprintf("Instance type %q is not offered at %q. %s", name, loc.Name, shared.ChoicesText(name, offeredHere))
+	elsewhere, all, err := offeredElsewhere(ctx, cat, name)
+	switch {
+	case err != nil:
+		// Where else it is offered is a hint; what is offered here is the answer.
+		diags.AddAttributeError(path.Root("instance_type"), "Instance Type Not Offered at Location", here)
+	case len(elsewhere) > 0:
+		diags.AddAttributeError(path.Root("instance_type"), "Instance Type Not Offered at Location",
+			fmt.Sprintf("%s It is offered at %s: choose one of those locations, or an instance type offered at %q.", here, shared.QuoteAll(elsewhere), loc.Name))
+	default:
+		diags.AddAttributeError(path.Root("instance_type"), "Instance Type Not Offered Anywhere",
+			fmt.Sprintf("Instance type %q is not offered at any FlexMetal location. %s The flexmetal_instance_types data source lists what a location offers.", name, shared.ChoicesText(name, all)))
+	}
+}
+
+// offeredElsewhere returns the locations that offer the instance type named name, sorted, and
+// the names of every instance type offered anywhere, for suggestions. The lists are read
+// concurrently and kept in the catalog cache.
+func offeredElsewhere(ctx context.Context, cat *shared.Catalog, name string) (locations, allTypes []string, err error) {
+	locs, err := cat.Locations(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	types := make([][]flexmetal.InstanceType, len(locs))
+	errs := make([]error, len(locs))
+	var wg sync.WaitGroup
+	for i, l := range locs {
+		wg.Go(func() { types[i], errs[i] = cat.InstanceTypes(ctx, l.ID) })
+	}
+	wg.Wait()
+	seen := map[string]bool{}
+	for i, l := range locs {
+		if errs[i] != nil {
+			return nil, nil, errs[i]
+		}
+		for _, it := range types[i] {
+			if it.Name == name {
+				locations = append(locations, l.Name)
+			}
+			if !seen[it.Name] {
+				seen[it.Name] = true
+				allTypes = append(allTypes, it.Name)
+			}
+		}
+	}
+	slices.Sort(locations)
+	slices.Sort(allTypes)
+	return locations, allTypes, nil
 }
 
 // validateOS checks that an operating system exists and can be ordered with a FlexMetal server,
 // and, for a server without SSH keys, that the system needs none.
-func validateOS(ctx context.Context, cat *shared.Catalog, slug string, keyless bool, diags *diag.Diagnostics) {
+func validateOS(ctx context.Context, cat *shared.Catalog, run *shared.RunReports, slug string, keyless bool, diags *diag.Diagnostics) {
 	osys, ok, orderable, err := cat.OperatingSystemBySlug(ctx, slug)
 	switch {
 	case err != nil:
-		addCatalogError(diags, "Operating System", "os.slug", err)
+		addCatalogError(diags, run, "Operating System", "os.slug", err)
 	case !ok:
 		diags.AddAttributeError(shared.ConfigLinePath(osSlugPath), "Unknown Operating System",
 			fmt.Sprintf("os.slug: operating system %q does not exist. %s", slug, shared.ChoicesText(slug, orderable)))
@@ -289,16 +360,25 @@ func whyNotOrderable(o flexmetal.OperatingSystem) string {
 
 // addCatalogError reports a catalog read that failed during plan, for the check of what (Location,
 // Instance Type, Operating System) on the attributes named by attrs. It is an error when the API
-// cannot be used at all as configured, a warning otherwise.
-func addCatalogError(diags *diag.Diagnostics, what, attrs string, err error) {
+// cannot be used at all as configured, reported once per run whichever instance and check meets
+// it first; a warning otherwise.
+func addCatalogError(diags *diag.Diagnostics, run *shared.RunReports, what, attrs string, err error) {
 	detail := shared.APIErrorDetail(err)
 	switch {
+	case run.APIUnusable() && !flexmetal.IsUnauthorized(err) && !flexmetal.IsUnreachable(err):
+		// A check cut short because another found the API unusable: that one's error says it.
 	case flexmetal.IsUnauthorized(err):
-		diags.AddError("FlexMetal API Refused the Credentials",
-			"The plan reads the FlexMetal catalog to check "+attrs+", and the API refused the credentials, so no apply could succeed.\n\n"+detail)
+		run.MarkAPIUnusable()
+		if run.First("unauthorized") {
+			diags.AddError("FlexMetal API Refused the Credentials",
+				"The plan reads the FlexMetal catalog to check "+attrs+", and the API refused the credentials, so no apply could succeed.\n\n"+detail)
+		}
 	case flexmetal.IsUnreachable(err):
-		diags.AddError("Unable to Reach the FlexMetal API",
-			"The plan reads the FlexMetal catalog to check "+attrs+", and the API could not be reached, so no apply could succeed.\n\n"+detail)
+		run.MarkAPIUnusable()
+		if run.First("unreachable") {
+			diags.AddError("Unable to Reach the FlexMetal API",
+				"The plan reads the FlexMetal catalog to check "+attrs+", and the API could not be reached, so no apply could succeed.\n\n"+detail)
+		}
 	default:
 		diags.AddWarning("Unable to Check "+what,
 			"The FlexMetal catalog could not be read, so "+attrs+" was not checked before apply.\n\n"+detail)

@@ -12,7 +12,8 @@ import (
 )
 
 // TestAccServer_planFailsWhenAPIUnusable: a plan that cannot reach the API, or whose key the API
-// refuses, must fail (not warn and plan "to add"), quickly, naming the URL and the cause.
+// refuses, must fail (not warn and plan "to add"), quickly, naming the URL and the cause. With a
+// count of servers the error comes once (internal/e2e counts it), and still nothing is applied.
 func TestAccServer_planFailsWhenAPIUnusable(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	httpsToPlain := strings.Replace(env.URL, "http://", "https://", 1)
@@ -34,7 +35,7 @@ provider "flexmetal" {
   base_url = %q
   api_key  = %q
 }
-`, c.baseURL, c.apiKey) + acctest.ServerHCL{Name: "unusable-api"}.Render(),
+`, c.baseURL, c.apiKey) + acctest.ServerHCL{Name: "unusable-api", Extra: "  count = 3"}.Render(),
 					PlanOnly:    true,
 					ExpectError: acctest.ErrorPattern(c.want),
 				}},

@@ -32,7 +32,9 @@ const privateReplacingKey = "quota_replacing"
 // read once, when the first order is counted: a plan that orders nothing reads nothing. A quota
 // that cannot be read is logged, never a diagnostic: the API judges the orders at apply.
 func (r *serverResource) warnOverQuota(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, plan serverModel, state *serverModel) {
-	if r.data == nil || resp.Diagnostics.HasError() {
+	if r.data == nil || resp.Diagnostics.HasError() || r.data.Reports.APIUnusable() {
+		// An API that refused the credentials or could not be reached failed the plan already:
+		// asking it for the quota would only make that slower.
 		return
 	}
 	counts := false

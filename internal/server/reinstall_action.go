@@ -100,7 +100,7 @@ func (a *serverReinstallAction) ModifyPlan(ctx context.Context, req action.Modif
 		}
 		slug = types.StringValue(srv.OSSlug)
 	}
-	validateOS(ctx, a.data.Catalog, slug.ValueString(), len(cfg.SSHKeys.Elements()) == 0, &resp.Diagnostics)
+	validateOS(ctx, a.data.Catalog, a.data.Reports, slug.ValueString(), len(cfg.SSHKeys.Elements()) == 0, &resp.Diagnostics)
 }
 
 func (a *serverReinstallAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {

@@ -134,17 +134,63 @@ func deliveryErrorDetail(srv *flexmetal.Server, timeout time.Duration, err error
 		return fmt.Sprintf("Server %s (%s) failed during delivery: status %q, message %q. A failed server cannot be used.\n\n%s",
 			srv.UUID, srv.Name, failed.Server.Status, failed.Server.StatusMessage, tainted)
 	case errors.As(err, &wait) && errors.Is(err, context.DeadlineExceeded):
-		what += fmt.Sprintf(": the create timeout of %s ran out with the server in status %q.", timeout, wait.LastStatus())
-		if wait.Last != nil && wait.Last.StatusMessage != "" {
-			what += fmt.Sprintf(" The API's message: %q.", wait.Last.StatusMessage)
+		if wait.Failing != nil {
+			return what + fmt.Sprintf(": the create timeout of %s ran out while %s %s", timeout, pollFailuresText(wait.Failing), lastSeenText(srv, wait)) +
+				"\n\n" + tainted + untaint + " If the API was only briefly down, the server may be delivered meanwhile; if it stays unreachable, check base_url and the network."
 		}
+		what += fmt.Sprintf(": the create timeout of %s ran out with the server in status %q.%s", timeout, lastSeen(srv, wait).Status, apiMessageText(lastSeen(srv, wait)))
 		return what + "\n\n" + tainted + untaint + " If deliveries at this location take longer, raise timeouts.create."
 	case errors.As(err, &wait) && errors.Is(err, context.Canceled):
-		what += fmt.Sprintf(": waiting was interrupted with the server in status %q. The delivery goes on without Terraform.", wait.LastStatus())
+		what += fmt.Sprintf(": waiting was interrupted with the server in status %q. The delivery goes on without Terraform.", lastSeen(srv, wait).Status)
+		if wait.Failing != nil {
+			what += " Before that, " + pollFailuresText(wait.Failing)
+		}
 	default:
 		what += ": " + err.Error()
 	}
 	return what + "\n\n" + tainted + untaint
+}
+
+// lastSeen is the server's last state the wait saw, or the order's answer when no status check
+// got one.
+func lastSeen(ordered *flexmetal.Server, wait *flexmetal.WaitError) *flexmetal.Server {
+	if wait.Last != nil {
+		return wait.Last
+	}
+	return ordered
+}
+
+// lastSeenText names the last status known of a server whose status checks failed.
+func lastSeenText(ordered *flexmetal.Server, wait *flexmetal.WaitError) string {
+	if wait.Last == nil {
+		return fmt.Sprintf("No status check got an answer; the order was accepted with status %q.", ordered.Status)
+	}
+	return fmt.Sprintf("The last status seen was %q.%s", wait.Last.Status, apiMessageText(wait.Last))
+}
+
+// apiMessageText quotes the API's status message, unless it is empty or "OK": what the API says
+// when it has nothing to say.
+func apiMessageText(s *flexmetal.Server) string {
+	msg := strings.TrimSpace(s.StatusMessage)
+	if msg == "" || strings.EqualFold(msg, "OK") {
+		return ""
+	}
+	return fmt.Sprintf(" The API's message: %q.", msg)
+}
+
+// pollFailuresText says since when the status checks failed, how often, and the last error: a
+// wait that ran out while the API was down is no sign of a slow delivery.
+func pollFailuresText(f *flexmetal.PollFailures) string {
+	what := "the FlexMetal API failed every status check"
+	if f.Unreachable() {
+		what = "the FlexMetal API could not be reached"
+	}
+	checks := "checks"
+	if f.Count == 1 {
+		checks = "check"
+	}
+	return fmt.Sprintf("%s since %s (%d status %s failed, the last with: %v).",
+		what, f.Since.UTC().Format("15:04:05 MST"), f.Count, checks, f.Last)
 }
 
 // progressLogger logs each status change so TF_LOG=INFO shows where a delivery or release is.

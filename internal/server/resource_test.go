@@ -251,8 +251,9 @@ func TestAccServer_createTimeoutTaintsResource(t *testing.T) {
 		CheckDestroy:             env.CheckAllReleased,
 		Steps: []resource.TestStep{
 			{
-				Config:      cfg,
-				ExpectError: acctest.ErrorPattern(`(?s)create timeout of 1s ran out with the server in status "provisioning".*tainted`),
+				Config: cfg,
+				// "OK", the API's message when it has nothing to say, is not quoted.
+				ExpectError: acctest.ErrorPattern(`(?s)create timeout of 1s ran out with the server in status "provisioning"\. The server is recorded in the state as tainted`),
 			},
 			{
 				PreConfig: func() {
@@ -265,6 +266,39 @@ func TestAccServer_createTimeoutTaintsResource(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(acctest.ServerAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("status"), knownvalue.StringExact("delivered")),
+				},
+			},
+		},
+	})
+}
+
+// TestAccServer_createTimeoutWhileAPIUnreachableSaysSo: a delivery wait that runs out while the
+// API does not answer says that the API could not be reached, since when and with what error,
+// rather than blaming a status it never saw.
+func TestAccServer_createTimeoutWhileAPIUnreachableSaysSo(t *testing.T) {
+	env := acctest.NewSimEnv(t, simulator.Config{StuckNamePattern: regexp.MustCompile(`^slow$`)})
+	cfg := env.Config(acctest.ServerHCL{Name: "slow", Extra: `  timeouts = { create = "2s" }`}.Render())
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.Factories,
+		CheckDestroy:             env.CheckAllReleased,
+		Steps: []resource.TestStep{
+			{
+				// The order goes through; every status check after it loses its connection.
+				PreConfig: func() {
+					env.Sim.AddFault(simulator.Fault{Method: "GET", PathPrefix: "/v3/flexMetal/servers", Kind: simulator.FaultDropBeforeHandling})
+				},
+				Config:      cfg,
+				ExpectError: acctest.ErrorPattern(`(?s)Server Delivery Did Not Complete.*the create timeout of 2s ran out while the FlexMetal API could not be reached since \d\d:\d\d:\d\d UTC \(\d+ status checks? failed, the last with: GET /v3/flexMetal/servers.*No status check got an answer; the order was accepted with status "[a-z_]+"\..*tainted.*check base_url and the network`),
+			},
+			{
+				PreConfig: func() {
+					env.Sim.ClearFaults()
+					env.Sim.SetStuckNamePattern(regexp.MustCompile(`^never$`))
+				},
+				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("status"), knownvalue.StringExact("delivered")),
 				},
@@ -475,7 +509,8 @@ func TestAccServer_planTimeValidation(t *testing.T) {
   }`}, `(?s)iPXE Script URL Not Allowed.*\d+:\s+os\s+=.*custom-ipxe`},
 		{"custom-ipxe without url", acctest.ServerHCL{OS: `{ slug = "custom-ipxe" }`}, `(?s)Missing iPXE Script URL.*\d+:\s+os\s+=`},
 		{"unknown location", acctest.ServerHCL{Location: "EU: Roterdam"}, `(?s)Unknown FlexMetal Location.*Did you mean "EU: Rotterdam"`},
-		{"instance type elsewhere", acctest.ServerHCL{Location: "JP: Tokyo", InstanceType: "bm9.hmm.32x"}, `(?s)Instance Type Not Offered at Location.*not offered at "JP: Tokyo"`},
+		{"instance type elsewhere", acctest.ServerHCL{Location: "JP: Tokyo", InstanceType: "bm9.hmm.32"}, `(?s)Instance Type Not Offered at Location.*not offered at "JP: Tokyo". Did you mean "bm8.std.32"\? Valid values: "bm8.std.32". It is offered at "AE: Dubai", "EU: Rotterdam", "US: Ashburn - VA": choose`},
+		{"instance type nowhere", acctest.ServerHCL{Location: "JP: Tokyo", InstanceType: "bm9.hmm.32x"}, `(?s)Instance Type Not Offered Anywhere.*Instance type "bm9.hmm.32x" is not offered at any FlexMetal location. Did you mean "bm9.hmm.32"\? Valid values: "bm7.std.8", "bm8.std.32", "bm9.hmm.32"\.`},
 		{"unknown os", acctest.ServerHCL{OS: `{ slug = "ubuntu-2404" }`}, `(?s)Unknown Operating System.*\d+:\s+os\s+=.*os.slug: operating system "ubuntu-2404" does not exist.*Did you mean "ubuntu-2404-lts"`},
 		{"inactive os", acctest.ServerHCL{OS: `{ slug = "centos-7" }`}, `(?s)Operating System Not Available for FlexMetal.*\d+:\s+os\s+=.*it is inactive`},
 		{"os not offered for flexmetal", acctest.ServerHCL{OS: `{ slug = "windows-2022" }`}, `(?s)Operating System Not Available for FlexMetal.*not offered for FlexMetal servers`},

@@ -68,4 +68,7 @@ type ProviderData struct {
 	Quota *QuotaPlanner
 	// Orders finds servers an earlier, killed run ordered and never recorded.
 	Orders *UnrecordedOrders
+	// Reports records what this run has reported, so a cause that every resource instance meets
+	// is reported once; like Quota, it covers one command.
+	Reports *RunReports
 }
