@@ -177,13 +177,16 @@ func (p *flexmetalProvider) Configure(ctx context.Context, req provider.Configur
 		flexmetal.WithPollInterval(pollInterval),
 		flexmetal.WithRequestLogger(logRequest),
 		flexmetal.WithRetryLogger(logRetry),
+		flexmetal.WithWarningLogger(func(ctx context.Context, msg string, fields map[string]any) { tflog.Warn(ctx, msg, fields) }),
 	}
 	client, err := flexmetal.NewClient(append(opts, p.clientOptions...)...)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Create FlexMetal Client", err.Error())
 		return
 	}
-	data := &shared.ProviderData{Client: client, Catalog: p.catalogs.Get(baseURL, apiKey, client), Quota: shared.NewQuotaPlanner(client.Account.Quotas)}
+	data := &shared.ProviderData{Client: client, Catalog: p.catalogs.Get(baseURL, apiKey, client), Quota: shared.NewQuotaPlanner(client.Account.Quotas),
+		Availability: shared.NewAvailabilityPlanner(),
+	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
@@ -242,6 +245,7 @@ func (p *flexmetalProvider) DataSources(context.Context) []func() datasource.Dat
 		catalog.NewLocationsDataSource,
 		catalog.NewLocationDataSource,
 		catalog.NewInstanceTypesDataSource,
+		catalog.NewPlansDataSource,
 		catalog.NewInstanceTypeDataSource,
 		catalog.NewOperatingSystemsDataSource,
 		catalog.NewOperatingSystemDataSource,

@@ -182,7 +182,7 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		}
 	}
 	if r.data != nil {
-		r.validateAgainstCatalog(ctx, plan, state, &resp.Diagnostics)
+		r.validateAgainstCatalog(ctx, plan, state, !secondPlanOfReplacement(ctx, req, state), &resp.Diagnostics)
 	}
 	// Last: it needs the replacements decided above.
 	r.warnOverQuota(ctx, req, resp, plan, state)
@@ -203,11 +203,12 @@ func warnReinstall(state *serverModel, changed path.Paths, diags *diag.Diagnosti
 
 // validateAgainstCatalog checks location, instance type and OS against the live catalog, for new
 // servers and changed values only: an existing server must not fail to plan because its location
-// stopped taking orders. The OS list is read while the location and its instance types are, so a
-// slow API costs two round trips, not three. A catalog that cannot be read is a warning (the API
-// judges at apply), unless the API refused the credentials or could not be reached: then no apply
-// can succeed, and the plan fails.
-func (r *serverResource) validateAgainstCatalog(ctx context.Context, plan serverModel, state *serverModel, diags *diag.Diagnostics) {
+// stopped taking orders. Locations, plans and operating systems are read concurrently, so a plan
+// costs one round trip to the API, however many servers it has (the catalog is cached). A
+// catalog that cannot be read is a warning (the API judges at apply), unless the API refused the
+// credentials or could not be reached: then no apply can succeed, and the plan fails. countOrder
+// is false for the second plan Terraform makes of a replacement, whose order the first counted.
+func (r *serverResource) validateAgainstCatalog(ctx context.Context, plan serverModel, state *serverModel, countOrder bool, diags *diag.Diagnostics) {
 	cat := r.data.Catalog
 	var osDiags diag.Diagnostics
 	var wg sync.WaitGroup
@@ -217,28 +218,50 @@ func (r *serverResource) validateAgainstCatalog(ctx context.Context, plan server
 		wg.Go(func() { validateOS(ctx, cat, planSlug.ValueString(), keyless, &osDiags) })
 	}
 	if !plan.Location.IsUnknown() && (state == nil || !plan.Location.Equal(state.Location) || !plan.InstanceType.Equal(state.InstanceType)) {
-		validateLocation(ctx, cat, plan.Location.ValueString(), plan.InstanceType, diags)
+		if p, ok := validateLocation(ctx, cat, plan.Location.ValueString(), plan.InstanceType, diags); ok && countOrder && r.data.Availability != nil {
+			warnCapacity(r.data.Availability, p, plan.Location.ValueString(), diags)
+		}
 	}
 	wg.Wait()
 	diags.Append(osDiags...)
 }
 
-// validateLocation checks that a location exists and, when known, that it offers instanceType.
-func validateLocation(ctx context.Context, cat *shared.Catalog, location string, instanceType types.String, diags *diag.Diagnostics) {
+// validateLocation checks that a location exists and, when known, that it offers instanceType,
+// which it returns. The plans are read while the locations are.
+func validateLocation(ctx context.Context, cat *shared.Catalog, location string, instanceType types.String, diags *diag.Diagnostics) (flexmetal.Plan, bool) {
+	var plans []flexmetal.Plan
+	var plansErr error
+	var wg sync.WaitGroup
+	if !instanceType.IsUnknown() {
+		wg.Go(func() { plans, plansErr = cat.Plans(ctx) })
+	}
 	loc, ok := shared.LookupLocation(ctx, cat, location, path.Root("location"), diags, func(err error) {
 		addCatalogError(diags, "Location", "location and instance_type", err)
 	})
+	wg.Wait()
 	if !ok || instanceType.IsUnknown() {
-		return
+		return flexmetal.Plan{}, false
 	}
 	name := instanceType.ValueString()
-	_, ok, names, err := cat.InstanceTypeByName(ctx, loc, name)
-	switch {
-	case err != nil:
-		addCatalogError(diags, "Instance Type", "instance_type (offered at "+loc.Name+")", err)
-	case !ok:
+	if plansErr != nil {
+		addCatalogError(diags, "Instance Type", "instance_type (offered at "+loc.Name+")", plansErr)
+		return flexmetal.Plan{}, false
+	}
+	p, ok, names := shared.PlanAt(plans, loc.Name, name)
+	if !ok {
 		diags.AddAttributeError(path.Root("instance_type"), "Instance Type Not Offered at Location",
 			fmt.Sprintf("Instance type %q is not offered at %q. %s", name, loc.Name, shared.ChoicesText(name, names)))
+	}
+	return p, ok
+}
+
+// warnCapacity counts the order of a server of plan at location and warns, on instance_type,
+// when the type is unavailable there or its availability is low and this plan orders more than
+// one server of it there: once per location and type. A warning, not an error: capacity changes
+// by the minute, and the API judges at apply.
+func warnCapacity(planner *shared.AvailabilityPlanner, p flexmetal.Plan, location string, diags *diag.Diagnostics) {
+	if w := planner.Order(p, location); w != nil {
+		diags.AddAttributeWarning(path.Root("instance_type"), w.Summary, w.Detail)
 	}
 }
 

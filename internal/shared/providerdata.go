@@ -66,4 +66,7 @@ type ProviderData struct {
 	// quota tallies the servers this plan orders, for the over-quota warning. Terraform
 	// configures the provider once per command, so it covers one plan.
 	Quota *QuotaPlanner
+	// Availability tallies the servers this plan orders per location and instance type, for the
+	// capacity warnings; like Quota, it covers one plan.
+	Availability *AvailabilityPlanner
 }
