@@ -7,6 +7,7 @@
 //	flexmetal-simulator [-listen 127.0.0.1:0] [-api-key KEY] [-step 1s] [-release 1s]
 //	                    [-latency 0] [-page-size 15] [-url-file PATH] [-quiet]
 //	                    [-quota [LOCATION/]INSTANCE_TYPE=N]... [-commit LOCATION/INSTANCE_TYPE=N@CONTRACT]...
+//	                    [-availability [LOCATION/]INSTANCE_TYPE=AVAILABILITY]... [-no-plans]
 //	flexmetal-simulator -version
 //
 // It prints "flexmetal-simulator listening on http://127.0.0.1:PORT" once it accepts
@@ -25,7 +26,9 @@
 // and leaves it delivered, "stuck" never finishes. Windows and Talos install without SSH keys;
 // a Windows server's root password can be fetched for 24 hours after delivery. -quota sets
 // on-demand quotas (default 1000 per location and instance type) and -commit adds committed
-// capacity. The package documentation of internal/simulator describes all of it.
+// capacity. -availability sets what GET /v3/flexMetal/plans reports (default high everywhere);
+// an order of an unavailable type answers 422. -no-plans answers /plans with 404, as an older
+// API. The package documentation of internal/simulator describes all of it.
 package main
 
 import (
@@ -71,6 +74,8 @@ type options struct {
 	version  bool
 	quotas   map[simulator.QuotaKey]int
 	commits  []simulator.CapacityCommit
+	avail    map[simulator.QuotaKey]string
+	noPlans  bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -92,6 +97,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.Var(quotaFlag{&o.quotas}, "quota", "on-demand quota `[LOCATION/]INSTANCE_TYPE=N`: an order beyond N servers (not failed, not released) answers 422; without LOCATION it applies at every location; repeatable, e.g. -quota 'EU: Rotterdam/bm7.std.8=2' (unset: "+fmt.Sprint(simulator.DefaultOnDemandQuota)+" per location and instance type)")
 	fs.Var(commitFlag{&o.commits}, "commit", "committed capacity `LOCATION/INSTANCE_TYPE=N@CONTRACT`, filled before on-demand quota; repeatable, e.g. -commit 'EU: Rotterdam/bm7.std.8=4@MY-CONTRACT-1'")
+	fs.Var(availabilityFlag{&o.avail}, "availability", "availability `[LOCATION/]INSTANCE_TYPE=high|medium|low|unavailable` that GET /v3/flexMetal/plans reports; orders of an unavailable type answer 422; without LOCATION it applies at every location; repeatable, e.g. -availability 'HK: Hong Kong/bm7.std.8=unavailable' (unset: "+simulator.DefaultAvailability+")")
+	fs.BoolVar(&o.noPlans, "no-plans", false, "answer GET /v3/flexMetal/plans with 404, as an API that predates it")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageHeader)
 		fs.PrintDefaults()
@@ -151,6 +158,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		DefaultPageSize: o.pageSize,
 		OnDemandQuota:   o.quotas,
 		CapacityCommits: o.commits,
+		Availability:    o.avail,
+		NoPlansEndpoint: o.noPlans,
 	}
 	if !o.quiet {
 		cfg.Logger = log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)
@@ -244,6 +253,26 @@ fetched for 24 hours after delivery. Details: go doc ./internal/simulator
 
 Flags:
 `
+
+// availabilityFlag collects repeated -availability values.
+type availabilityFlag struct {
+	avail *map[simulator.QuotaKey]string
+}
+
+// String is empty: the flag's default, DefaultAvailability, is in its usage text.
+func (f availabilityFlag) String() string { return "" }
+
+func (f availabilityFlag) Set(spec string) error {
+	key, a, err := simulator.ParseAvailability(spec)
+	if err != nil {
+		return err
+	}
+	if *f.avail == nil {
+		*f.avail = map[simulator.QuotaKey]string{}
+	}
+	(*f.avail)[key] = a
+	return nil
+}
 
 // quotaFlag collects repeated -quota values.
 type quotaFlag struct{ quotas *map[simulator.QuotaKey]int }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -207,6 +208,34 @@ func TestRun_HelpDescribesTheFailureRules(t *testing.T) {
 	for _, want := range []string{"fail-delivery", "fail-reinstall", "fail-reinstall-keep", "stuck", "Windows and Talos", "24 hours", "-quota", "-commit"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Fatalf("help lacks %q:\n%s", want, stderr.String())
+		}
+	}
+}
+
+func TestParseFlags_AvailabilityAndNoPlans(t *testing.T) {
+	o, err := parseFlags([]string{
+		"-availability", "HK: Hong Kong/bm7.std.8=unavailable",
+		"-availability", "bm8.std.32=low",
+		"-no-plans",
+	}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[simulator.QuotaKey]string{
+		{Location: simulator.LocationHongKong, InstanceType: simulator.InstanceTypeBM7Std8}: simulator.AvailabilityUnavailable,
+		{InstanceType: simulator.InstanceTypeBM8Std32}:                                      simulator.AvailabilityLow,
+	}
+	if !maps.Equal(o.avail, want) || !o.noPlans {
+		t.Fatalf("availability %v, no-plans %v; want %v, true", o.avail, o.noPlans, want)
+	}
+	for _, args := range [][]string{
+		{"-availability", "bm7.std.8=scarce"},
+		{"-availability", "JP: Tokyo/bm7.std.8=low"},
+		{"-availability", "bm0.none=high"},
+	} {
+		var stderr strings.Builder
+		if _, err := parseFlags(args, &stderr); err == nil || !strings.Contains(stderr.String(), args[1]) {
+			t.Fatalf("parseFlags(%q) = %v, stderr %q; want an error quoting the value", args, err, stderr.String())
 		}
 	}
 }

@@ -43,15 +43,15 @@ func (d *instanceTypeDataSource) Configure(_ context.Context, req datasource.Con
 // attributes are set by the user.
 func (d *instanceTypeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Looks up one instance type (hardware configuration) by `name` among those offered at `location`, from the same catalog as `flexmetal_instance_types`. Instance types are offered per location, so a `name` found here is one a server at `location` can take as its `instance_type`.",
-		Attributes: shared.WithAttributes(instanceTypeAttributes.DataSource(), map[string]schema.Attribute{
+		MarkdownDescription: "Looks up one instance type (hardware configuration) by `name` among those offered at `location`, with its hardware and its live `availability` there, from the same catalog as `flexmetal_instance_types` and `flexmetal_plans` (`GET /v3/flexMetal/plans`). Instance types are offered per location, so a `name` found here is one a server at `location` can take as its `instance_type`.",
+		Attributes: shared.WithAttributes(instanceTypeSchema(), map[string]schema.Attribute{
 			"location": schema.StringAttribute{
 				MarkdownDescription: "Name of the location, e.g. `EU: Rotterdam`; see the `flexmetal_locations` data source.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: instanceTypeAttributes["name"].Description + " It must match exactly (case-sensitive) an instance type offered at `location`.",
+				MarkdownDescription: hardwareAttributes["name"].Description + " It must match exactly (case-sensitive) an instance type offered at `location`.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
@@ -80,6 +80,6 @@ func (d *instanceTypeDataSource) Read(ctx context.Context, req datasource.ReadRe
 			fmt.Sprintf("Instance type %q is not offered at %q. %s", name, loc.Name, shared.ChoicesText(name, names)))
 		return
 	}
-	state := instanceTypeDataSourceModel{instanceTypeModel: newInstanceTypeModel(it), Location: types.StringValue(loc.Name)}
+	state := instanceTypeDataSourceModel{instanceTypeModel: newInstanceTypeModel(it, loc.Name), Location: types.StringValue(loc.Name)}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -24,32 +23,12 @@ data "flexmetal_instance_type" %[1]q {
 `, label, location, name)
 }
 
-// seededInstanceType returns the simulator's instance type with this name at a location id.
-func seededInstanceType(t *testing.T, locationID int, name string) simulator.InstanceType {
-	t.Helper()
-	for _, it := range simulator.InstanceTypesAt(locationID) {
-		if it.Name == name {
-			return it
-		}
-	}
-	t.Fatalf("the simulator seeds no instance type %q at location %d", name, locationID)
-	return simulator.InstanceType{}
-}
-
 // expectInstanceType checks every attribute of a flexmetal_instance_type.
-func expectInstanceType(addr, location string, it simulator.InstanceType) []statecheck.StateCheck {
-	want := map[string]knownvalue.Check{
-		"location":        knownvalue.StringExact(location),
-		"id":              knownvalue.Int64Exact(int64(it.ID)),
-		"name":            knownvalue.StringExact(it.Name),
-		"sockets":         knownvalue.Int64Exact(int64(it.Sockets)),
-		"cores":           knownvalue.Int64Exact(int64(it.Cores)),
-		"memory":          knownvalue.Int64Exact(int64(it.Memory)),
-		"memory_type":     knownvalue.StringExact(it.MemoryType),
-		"storage":         knownvalue.Int64Exact(int64(it.Storage)),
-		"storage_type":    knownvalue.StringExact(it.StorageType),
-		"generation_name": knownvalue.StringExact(it.GenerationName),
-	}
+func expectInstanceType(t *testing.T, addr, location, name, availability string) []statecheck.StateCheck {
+	want := with(expectHardware(t, name), map[string]knownvalue.Check{
+		"location":     knownvalue.StringExact(location),
+		"availability": knownvalue.StringExact(availability),
+	})
 	checks := make([]statecheck.StateCheck, 0, len(want))
 	for attr, check := range want {
 		checks = append(checks, statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), check))
@@ -58,11 +37,12 @@ func expectInstanceType(addr, location string, it simulator.InstanceType) []stat
 }
 
 // TestAccInstanceType_foundAtLocation looks up the same hardware at two locations, next to the
-// list data source, over two applies: each location's instance types are fetched once, and the
-// ids differ because an instance type's id names the pair of location and hardware.
+// list data source, over two applies: the catalog is read once, from /plans, and each lookup
+// reports the availability at its own location.
 func TestAccInstanceType_foundAtLocation(t *testing.T) {
-	env := acctest.NewSimEnv(t, simulator.Config{})
-	ashburn := seededLocation(t, simulator.LocationAshburn)
+	env := acctest.NewSimEnv(t, simulator.Config{Availability: map[simulator.QuotaKey]string{
+		{Location: simulator.LocationAshburn, InstanceType: simulator.InstanceTypeBM9Hmm32}: simulator.AvailabilityMedium,
+	}})
 	const (
 		rtmAddr = "data.flexmetal_instance_type.rtm"
 		ashAddr = "data.flexmetal_instance_type.ash"
@@ -77,27 +57,23 @@ func TestAccInstanceType_foundAtLocation(t *testing.T) {
 		if n := countLocationLists(env.Sim); n != 1 {
 			return fmt.Errorf("%d GET /v3/flexMetal/location, want 1", n)
 		}
-		for _, id := range []int{simulator.LocationRotterdamID, ashburn.ID} {
-			p := fmt.Sprintf("/v3/flexMetal/location/%d/instanceTypes", id)
-			if n := env.Sim.CountRequests("GET", p); n != 1 {
-				return fmt.Errorf("%d GET %s, want 1", n, p)
-			}
+		if n := env.Sim.CountRequests("GET", "/v3/flexMetal/plans"); n != 1 {
+			return fmt.Errorf("%d GET /v3/flexMetal/plans, want 1", n)
+		}
+		if n := env.Sim.CountRequests("GET", deprecatedPath); n != 0 {
+			return fmt.Errorf("%d requests to the deprecated instance-type endpoint, want none", n)
 		}
 		return nil
 	}
-	differentIDs := statecheck.CompareValue(compare.ValuesDiffer())
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				ConfigStateChecks: append(append(
-					expectInstanceType(rtmAddr, simulator.LocationRotterdam, seededInstanceType(t, simulator.LocationRotterdamID, simulator.InstanceTypeBM9Hmm32)),
-					expectInstanceType(ashAddr, simulator.LocationAshburn, seededInstanceType(t, ashburn.ID, simulator.InstanceTypeBM9Hmm32))...),
-					differentIDs.AddStateValue(rtmAddr, tfjsonpath.New("id")),
-					differentIDs.AddStateValue(ashAddr, tfjsonpath.New("id")),
-				),
+				ConfigStateChecks: append(
+					expectInstanceType(t, rtmAddr, simulator.LocationRotterdam, simulator.InstanceTypeBM9Hmm32, "high"),
+					expectInstanceType(t, ashAddr, simulator.LocationAshburn, simulator.InstanceTypeBM9Hmm32, "medium")...),
 				Check: checkRequests,
 			},
 			{Config: cfg, Check: checkRequests},
@@ -138,7 +114,7 @@ func TestAccInstanceType_notOfferedAtLocationNamesIt(t *testing.T) {
 
 func TestAccInstanceType_apiFailureIsReadError(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	p := fmt.Sprintf("/v3/flexMetal/location/%d/instanceTypes", simulator.LocationRotterdamID)
+	const p = "/v3/flexMetal/plans"
 	env.Sim.AddFault(simulator.Fault{Method: "GET", PathPrefix: p, Kind: simulator.FaultStatus, Status: 503})
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },

@@ -40,10 +40,10 @@ func (d *instanceTypesDataSource) Configure(_ context.Context, req datasource.Co
 
 func (d *instanceTypesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the instance types (hardware configurations) offered at one location. A server's `instance_type` takes an instance type's `name`.",
+		MarkdownDescription: "Lists the instance types (hardware configurations) offered at one location, with their hardware and live `availability` there, read from `GET /v3/flexMetal/plans`. A server's `instance_type` takes an instance type's `name`. To compare locations, use `flexmetal_plans`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "A hash of the location and the listed instance type ids; it changes when the list does.",
+				MarkdownDescription: "A hash of the location and the listed instance type names; it changes when the list does.",
 				Computed:            true,
 			},
 			"location": schema.StringAttribute{
@@ -54,7 +54,7 @@ func (d *instanceTypesDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"instance_types": schema.ListNestedAttribute{
 				MarkdownDescription: "The instance types offered at `location`, sorted by `name`.",
 				Computed:            true,
-				NestedObject:        schema.NestedAttributeObject{Attributes: instanceTypeAttributes.DataSource()},
+				NestedObject:        schema.NestedAttributeObject{Attributes: instanceTypeSchema()},
 			},
 		},
 	}
@@ -69,13 +69,13 @@ func (d *instanceTypesDataSource) Read(ctx context.Context, req datasource.ReadR
 	if !ok {
 		return
 	}
-	its, err := d.data.Catalog.InstanceTypes(ctx, loc.ID)
+	its, err := d.data.Catalog.InstanceTypes(ctx, loc)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Read FlexMetal Instance Types",
 			fmt.Sprintf("Listing the instance types of %q failed.\n\n%s", loc.Name, shared.APIErrorDetail(err)))
 		return
 	}
-	models, ids := instanceTypeModels(its)
+	models, ids := instanceTypeModels(its, loc.Name)
 	cfg.ID = types.StringValue(shared.ItemsID(map[string]string{"location": loc.Name}, ids))
 	cfg.InstanceTypes = models
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)

@@ -1,9 +1,7 @@
 package catalog_test
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -16,6 +14,18 @@ import (
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
 )
 
+// seededInstanceType returns the simulator's instance type with this name at a location id.
+func seededInstanceType(t *testing.T, locationID int, name string) simulator.InstanceType {
+	t.Helper()
+	for _, it := range simulator.InstanceTypesAt(locationID) {
+		if it.Name == name {
+			return it
+		}
+	}
+	t.Fatalf("the simulator seeds no instance type %q at location %d", name, locationID)
+	return simulator.InstanceType{}
+}
+
 func instanceTypesHCL(label, location string) string {
 	return fmt.Sprintf(`
 data "flexmetal_instance_types" %[1]q {
@@ -24,22 +34,16 @@ data "flexmetal_instance_types" %[1]q {
 `, label, location)
 }
 
-func TestAccInstanceTypes_listsRotterdam(t *testing.T) {
-	env := acctest.NewSimEnv(t, simulator.Config{})
-	seeded := slices.SortedFunc(slices.Values(simulator.InstanceTypesAt(simulator.LocationRotterdamID)), func(a, b simulator.InstanceType) int { return cmp.Compare(a.Name, b.Name) })
-	want := make([]knownvalue.Check, len(seeded))
-	for i, it := range seeded {
-		want[i] = knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"id":              knownvalue.Int64Exact(int64(it.ID)),
-			"name":            knownvalue.StringExact(it.Name),
-			"sockets":         knownvalue.Int64Exact(int64(it.Sockets)),
-			"cores":           knownvalue.Int64Exact(int64(it.Cores)),
-			"memory":          knownvalue.Int64Exact(int64(it.Memory)),
-			"memory_type":     knownvalue.StringExact(it.MemoryType),
-			"storage":         knownvalue.Int64Exact(int64(it.Storage)),
-			"storage_type":    knownvalue.StringExact(it.StorageType),
-			"generation_name": knownvalue.StringExact(it.GenerationName),
-		})
+func TestAccInstanceTypes_listsRotterdamWithHardwareAndAvailability(t *testing.T) {
+	env := acctest.NewSimEnv(t, simulator.Config{Availability: map[simulator.QuotaKey]string{
+		{Location: simulator.LocationRotterdam, InstanceType: simulator.InstanceTypeBM8Std32}: simulator.AvailabilityLow,
+		// Elsewhere: not Rotterdam's.
+		{Location: simulator.LocationDubai, InstanceType: simulator.InstanceTypeBM9Hmm32}: simulator.AvailabilityUnavailable,
+	}})
+	want := []knownvalue.Check{
+		knownvalue.ObjectExact(with(expectHardware(t, simulator.InstanceTypeBM7Std8), map[string]knownvalue.Check{"availability": knownvalue.StringExact("high")})),
+		knownvalue.ObjectExact(with(expectHardware(t, simulator.InstanceTypeBM8Std32), map[string]knownvalue.Check{"availability": knownvalue.StringExact("low")})),
+		knownvalue.ObjectExact(with(expectHardware(t, simulator.InstanceTypeBM9Hmm32), map[string]knownvalue.Check{"availability": knownvalue.StringExact("high")})),
 	}
 	const addr = "data.flexmetal_instance_types.rtm"
 	resource.Test(t, resource.TestCase{
@@ -50,10 +54,58 @@ func TestAccInstanceTypes_listsRotterdam(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("location"), knownvalue.StringExact(simulator.LocationRotterdam)),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("instance_types"), knownvalue.ListExact(want)),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("instance_types").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact(simulator.InstanceTypeBM7Std8)),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(acctest.ListIDPattern)),
 			},
 		}},
+	})
+}
+
+// TestAccInstanceTypes_olderAPIFallsBackToDeprecatedEndpointOnce runs against an API without
+// /plans: the instance types come from the deprecated endpoint, without availability and the
+// hardware only /plans reports, and /plans is asked once in all.
+func TestAccInstanceTypes_olderAPIFallsBackToDeprecatedEndpointOnce(t *testing.T) {
+	env := acctest.NewSimEnv(t, simulator.Config{NoPlansEndpoint: true})
+	it := seededInstanceType(t, simulator.LocationRotterdamID, simulator.InstanceTypeBM7Std8)
+	cfg := env.Config(instanceTypesHCL("rtm", simulator.LocationRotterdam), `data "flexmetal_plans" "all" {}`)
+	const addr = "data.flexmetal_instance_types.rtm"
+	checkRequests := func(*terraform.State) error {
+		if n := env.Sim.CountRequests("GET", "/v3/flexMetal/plans"); n != 1 {
+			return fmt.Errorf("%d GET /v3/flexMetal/plans, want 1: its 404 holds for the run", n)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.Factories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("instance_types"), knownvalue.ListSizeExact(3)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("instance_types").AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"name":               knownvalue.StringExact(it.Name),
+						"availability":       knownvalue.Null(),
+						"cpu_name":           knownvalue.Null(),
+						"cpu_clock_mhz":      knownvalue.Null(),
+						"cpus":               knownvalue.Int64Exact(int64(it.Sockets)),
+						"cores":              knownvalue.Int64Exact(int64(it.Cores)),
+						"memory":             knownvalue.Int64Exact(int64(it.Memory)),
+						"memory_type":        knownvalue.StringExact(it.MemoryType),
+						"disks":              knownvalue.Null(),
+						"network_interfaces": knownvalue.Null(),
+						"gpu":                knownvalue.Null(),
+						"storage":            knownvalue.Int64Exact(int64(it.Storage)),
+						"storage_type":       knownvalue.StringExact(it.StorageType),
+					})),
+					statecheck.ExpectKnownValue("data.flexmetal_plans.all", tfjsonpath.New("plans").AtSliceIndex(0).AtMapKey("locations").AtSliceIndex(0),
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"name": knownvalue.StringExact(simulator.LocationSaoPaulo), "dc_code": knownvalue.Null(), "availability": knownvalue.Null(),
+						})),
+				},
+				Check: checkRequests,
+			},
+			{Config: cfg, Check: checkRequests},
+		},
 	})
 }
 
@@ -71,7 +123,7 @@ func TestAccInstanceTypes_unknownLocationListsValidNames(t *testing.T) {
 
 // TestAccInstanceTypes_catalogCachedPerProcess reads locations and the same location's instance
 // types twice (plus another location's) across several Terraform commands: the provider asks the
-// API once for the locations and once per location for its instance types.
+// API once for the locations and once for the plans, never the deprecated endpoint.
 func TestAccInstanceTypes_catalogCachedPerProcess(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	cfg := env.Config(
@@ -80,30 +132,15 @@ func TestAccInstanceTypes_catalogCachedPerProcess(t *testing.T) {
 		instanceTypesHCL("b", simulator.LocationRotterdam),
 		instanceTypesHCL("tokyo", simulator.LocationTokyo),
 	)
-	tokyoID := 0
-	for _, l := range simulator.Locations() {
-		if l.Name == simulator.LocationTokyo {
-			tokyoID = l.ID
-		}
-	}
 	checkRequests := func(*terraform.State) error {
-		locationLists := 0
-		for _, r := range env.Sim.Requests() {
-			if r.Method == "GET" && r.Path == "/v3/flexMetal/location" {
-				locationLists++
-			}
+		if n := countLocationLists(env.Sim); n != 1 {
+			return fmt.Errorf("%d GET /v3/flexMetal/location, want 1", n)
 		}
-		if locationLists != 1 {
-			return fmt.Errorf("%d GET /v3/flexMetal/location, want 1", locationLists)
+		if n := env.Sim.CountRequests("GET", "/v3/flexMetal/plans"); n != 1 {
+			return fmt.Errorf("%d GET /v3/flexMetal/plans, want 1", n)
 		}
-		for _, id := range []int{simulator.LocationRotterdamID, tokyoID} {
-			p := fmt.Sprintf("/v3/flexMetal/location/%d/instanceTypes", id)
-			if n := env.Sim.CountRequests("GET", p); n != 1 {
-				return fmt.Errorf("%d GET %s, want 1", n, p)
-			}
-		}
-		if n := env.Sim.CountRequests("GET", "/v3/flexMetal/location/"); n != 2 {
-			return fmt.Errorf("%d instance type requests in all, want 2 (Rotterdam and Tokyo)", n)
+		if n := env.Sim.CountRequests("GET", deprecatedPath); n != 0 {
+			return fmt.Errorf("%d requests to the deprecated instance-type endpoint, want none", n)
 		}
 		return nil
 	}

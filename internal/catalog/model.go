@@ -1,8 +1,13 @@
 package catalog
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/json"
+	"slices"
 	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -50,53 +55,216 @@ func locationModels(locs []flexmetal.Location) ([]locationModel, []string) {
 	return catalogItems(locs, func(l flexmetal.Location) (string, int64) { return l.Name, l.ID }, newLocationModel)
 }
 
-// instanceTypeModel is one element of flexmetal_instance_types.instance_types; the
-// flexmetal_instance_type data source embeds it.
+// hardwareModel is an instance type's hardware, as flexmetal_plans, flexmetal_instance_types and
+// flexmetal_instance_type show it.
+type hardwareModel struct {
+	Name              types.String   `tfsdk:"name"`
+	CPUName           types.String   `tfsdk:"cpu_name"`
+	CPUClockMHz       types.Int64    `tfsdk:"cpu_clock_mhz"`
+	CPUs              types.Int64    `tfsdk:"cpus"`
+	Cores             types.Int64    `tfsdk:"cores"`
+	Memory            types.Int64    `tfsdk:"memory"`
+	MemoryType        types.String   `tfsdk:"memory_type"`
+	Disks             []diskModel    `tfsdk:"disks"`
+	NetworkInterfaces []networkModel `tfsdk:"network_interfaces"`
+	GPU               types.String   `tfsdk:"gpu"`
+	Storage           types.Int64    `tfsdk:"storage"`
+	StorageType       types.String   `tfsdk:"storage_type"`
+}
+
+type diskModel struct {
+	Type types.String `tfsdk:"type"`
+	Size types.Int64  `tfsdk:"size"`
+}
+
+type networkModel struct {
+	Type  types.String `tfsdk:"type"`
+	Count types.Int64  `tfsdk:"count"`
+}
+
+// instanceTypeModel is one element of flexmetal_instance_types.instance_types: the hardware
+// and its availability at the listed location. The flexmetal_instance_type data source embeds it.
 type instanceTypeModel struct {
-	ID             types.Int64  `tfsdk:"id"`
-	Name           types.String `tfsdk:"name"`
-	Sockets        types.Int64  `tfsdk:"sockets"`
-	Cores          types.Int64  `tfsdk:"cores"`
-	Memory         types.Int64  `tfsdk:"memory"`
-	MemoryType     types.String `tfsdk:"memory_type"`
-	Storage        types.Int64  `tfsdk:"storage"`
-	StorageType    types.String `tfsdk:"storage_type"`
-	GenerationName types.String `tfsdk:"generation_name"`
+	hardwareModel
+	Availability types.String `tfsdk:"availability"`
 }
 
-// instanceTypeAttributes describes instanceTypeModel's attributes for both instance type data
-// sources.
-var instanceTypeAttributes = shared.ComputedAttributes{
-	"id":              {Description: "The instance type's numeric id; it identifies the pair of location and hardware, so the same `name` has another id at another location.", Kind: shared.Int64Kind},
-	"name":            {Description: "The instance type's name, e.g. `bm7.std.8`: the value for a server's `instance_type`."},
-	"sockets":         {Description: "Number of CPU sockets.", Kind: shared.Int64Kind},
-	"cores":           {Description: "Number of CPU cores in total.", Kind: shared.Int64Kind},
-	"memory":          {Description: "Memory in GB.", Kind: shared.Int64Kind},
-	"memory_type":     {Description: "Memory technology, e.g. `DDR4`."},
-	"storage":         {Description: "Storage in GB.", Kind: shared.Int64Kind},
-	"storage_type":    {Description: "Storage technology, e.g. `SSD` or `NVME`."},
-	"generation_name": {Description: "CPU generation, e.g. `Genoa`."},
+// planModel is one element of flexmetal_plans.plans.
+type planModel struct {
+	hardwareModel
+	Locations []planLocationModel `tfsdk:"locations"`
 }
 
-func newInstanceTypeModel(it flexmetal.InstanceType) instanceTypeModel {
-	return instanceTypeModel{
-		ID:             types.Int64Value(it.ID),
-		Name:           types.StringValue(it.Name),
-		Sockets:        types.Int64Value(it.Sockets),
-		Cores:          types.Int64Value(it.Cores),
-		Memory:         types.Int64Value(it.Memory),
-		MemoryType:     types.StringValue(it.MemoryType),
-		Storage:        types.Int64Value(it.Storage),
-		StorageType:    types.StringValue(it.StorageType),
-		GenerationName: types.StringValue(it.GenerationName),
+type planLocationModel struct {
+	Name         types.String `tfsdk:"name"`
+	DCCode       types.String `tfsdk:"dc_code"`
+	Availability types.String `tfsdk:"availability"`
+}
+
+// availabilityDescription documents every availability attribute.
+const availabilityDescription = "Live availability: `high` (ample capacity), `medium` (limited), `low` (a few units left) or `unavailable` (none now). It can change between plan and apply. Null when the API predates `GET /v3/flexMetal/plans` and the provider fell back to the deprecated instance-type endpoint."
+
+// hardwareAttributes describes hardwareModel's scalar attributes; hardwareSchema adds the lists.
+var hardwareAttributes = shared.ComputedAttributes{
+	"name":          {Description: "The instance type's name, e.g. `bm7.std.8`: the value for a server's `instance_type`."},
+	"cpu_name":      {Description: "The CPU model, e.g. `Intel(R) Xeon(R) E-2278G CPU @ 3.40GHz`. Null from the deprecated endpoint."},
+	"cpu_clock_mhz": {Description: "The CPU's base clock in MHz. Null from the deprecated endpoint.", Kind: shared.Int64Kind},
+	"cpus":          {Description: "Number of CPUs (sockets).", Kind: shared.Int64Kind},
+	"cores":         {Description: "Number of CPU cores in total, over all CPUs.", Kind: shared.Int64Kind},
+	"memory":        {Description: "Memory in GB.", Kind: shared.Int64Kind},
+	"memory_type":   {Description: "Memory technology as the API spells it, e.g. `ddr4`."},
+	"gpu":           {Description: "The GPU as the API describes it, JSON-encoded (read it with `jsondecode`): the API does not document its shape. Null when there is none."},
+	"storage":       {Description: "Total disk space in GB: the sum of `disks`' sizes (from the deprecated endpoint, the storage it reports).", Kind: shared.Int64Kind},
+	"storage_type":  {Description: "The disks' technology, e.g. `ssd`, when every disk has the same one; null when they differ."},
+}
+
+// hardwareSchema is the schema of hardwareModel.
+func hardwareSchema() map[string]schema.Attribute {
+	return shared.WithAttributes(hardwareAttributes.DataSource(), map[string]schema.Attribute{
+		"disks": schema.ListNestedAttribute{
+			MarkdownDescription: "The disks, in the API's order. Null from the deprecated endpoint, which reports only `storage`.",
+			Computed:            true,
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"type": schema.StringAttribute{MarkdownDescription: "Disk technology, e.g. `ssd` or `nvme`.", Computed: true},
+				"size": schema.Int64Attribute{MarkdownDescription: "Disk size in GB.", Computed: true},
+			}},
+		},
+		"network_interfaces": schema.ListNestedAttribute{
+			MarkdownDescription: "The network interfaces, by kind. Null from the deprecated endpoint.",
+			Computed:            true,
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"type":  schema.StringAttribute{MarkdownDescription: "Kind of interface, e.g. `1 Gbps`.", Computed: true},
+				"count": schema.Int64Attribute{MarkdownDescription: "How many interfaces of this kind.", Computed: true},
+			}},
+		},
+	})
+}
+
+// instanceTypeSchema is the schema of instanceTypeModel.
+func instanceTypeSchema() map[string]schema.Attribute {
+	return shared.WithAttributes(hardwareSchema(), map[string]schema.Attribute{
+		"availability": schema.StringAttribute{MarkdownDescription: availabilityDescription, Computed: true},
+	})
+}
+
+// planSchema is the schema of planModel.
+func planSchema() map[string]schema.Attribute {
+	return shared.WithAttributes(hardwareSchema(), map[string]schema.Attribute{
+		"locations": schema.ListNestedAttribute{
+			MarkdownDescription: "The locations offering the instance type, sorted by `name`.",
+			Computed:            true,
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"name":         schema.StringAttribute{MarkdownDescription: "The location's name, e.g. `EU: Rotterdam`: the value for a server's `location`.", Computed: true},
+				"dc_code":      schema.StringAttribute{MarkdownDescription: "The data center's code, e.g. `nlrtm1`. Null from the deprecated endpoint.", Computed: true},
+				"availability": schema.StringAttribute{MarkdownDescription: availabilityDescription, Computed: true},
+			}},
+		},
+	})
+}
+
+// newHardwareModel maps a plan's hardware. legacy is what the deprecated endpoint reported for
+// the plan, when the provider fell back to it: the only source of storage then.
+func newHardwareModel(p flexmetal.Plan, legacy *flexmetal.InstanceType) hardwareModel {
+	h := p.Hardware
+	m := hardwareModel{
+		Name:        types.StringValue(p.Name),
+		CPUName:     shared.StringOrNull(h.CPU.Name),
+		CPUClockMHz: int64OrNull(h.CPU.BaseClock),
+		CPUs:        types.Int64Value(h.CPU.CPUCount),
+		Cores:       types.Int64Value(h.CPU.TotalCores),
+		Memory:      types.Int64Value(h.Memory.Size),
+		MemoryType:  shared.StringOrNull(h.Memory.Type),
+		GPU:         types.StringNull(),
+		Storage:     types.Int64Null(),
+		StorageType: types.StringNull(),
 	}
+	if h.Disks != nil {
+		m.Disks = make([]diskModel, len(h.Disks))
+		total, kind := int64(0), ""
+		for i, d := range h.Disks {
+			m.Disks[i] = diskModel{Type: types.StringValue(d.Type), Size: types.Int64Value(d.Size)}
+			total += d.Size
+			switch {
+			case i == 0:
+				kind = d.Type
+			case kind != d.Type:
+				kind = ""
+			}
+		}
+		m.Storage, m.StorageType = types.Int64Value(total), shared.StringOrNull(kind)
+	} else if legacy != nil {
+		m.Storage, m.StorageType = types.Int64Value(legacy.Storage), shared.StringOrNull(legacy.StorageType)
+	}
+	if h.NetworkInterfaces != nil {
+		m.NetworkInterfaces = make([]networkModel, len(h.NetworkInterfaces))
+		for i, n := range h.NetworkInterfaces {
+			m.NetworkInterfaces[i] = networkModel{Type: types.StringValue(n.Type), Count: types.Int64Value(n.Count)}
+		}
+	}
+	if h.HasGPU() {
+		var buf bytes.Buffer
+		if json.Compact(&buf, h.GPU) == nil {
+			m.GPU = types.StringValue(buf.String())
+		}
+	}
+	return m
 }
 
-// instanceTypeModels maps instance types for the list attribute, sorted by name (then id), and
-// returns their ids.
-func instanceTypeModels(its []flexmetal.InstanceType) ([]instanceTypeModel, []string) {
-	return catalogItems(its, func(it flexmetal.InstanceType) (string, int64) { return it.Name, it.ID }, newInstanceTypeModel)
+func int64OrNull(n int64) types.Int64 {
+	if n == 0 {
+		return types.Int64Null()
+	}
+	return types.Int64Value(n)
 }
+
+// legacyAt is what the deprecated endpoint reported for p at location, or nil.
+func legacyAt(p flexmetal.Plan, location string) *flexmetal.InstanceType {
+	if it, ok := p.Legacy[location]; ok {
+		return &it
+	}
+	return nil
+}
+
+// anyLegacy is what the deprecated endpoint reported for p at the first location listed, or nil.
+func anyLegacy(p flexmetal.Plan) *flexmetal.InstanceType {
+	for _, l := range p.Locations {
+		if it := legacyAt(p, l.Name); it != nil {
+			return it
+		}
+	}
+	return nil
+}
+
+// newInstanceTypeModel maps a plan offered at location.
+func newInstanceTypeModel(p flexmetal.Plan, location string) instanceTypeModel {
+	at, _ := p.At(location)
+	return instanceTypeModel{hardwareModel: newHardwareModel(p, legacyAt(p, location)), Availability: shared.StringOrNull(at.Availability)}
+}
+
+// instanceTypeModels maps the plans offered at location for the list attribute, sorted by name,
+// and returns their names (the ids of the list).
+func instanceTypeModels(plans []flexmetal.Plan, location string) ([]instanceTypeModel, []string) {
+	return shared.SortedItems(plans, comparePlans, planName, func(p flexmetal.Plan) instanceTypeModel { return newInstanceTypeModel(p, location) })
+}
+
+// newPlanModel maps a plan with its locations, sorted by name.
+func newPlanModel(p flexmetal.Plan) planModel {
+	locs := slices.SortedFunc(slices.Values(p.Locations), func(a, b flexmetal.PlanLocation) int { return cmp.Compare(a.Name, b.Name) })
+	m := planModel{hardwareModel: newHardwareModel(p, anyLegacy(p)), Locations: make([]planLocationModel, len(locs))}
+	for i, l := range locs {
+		m.Locations[i] = planLocationModel{Name: types.StringValue(l.Name), DCCode: shared.StringOrNull(l.DCCode), Availability: shared.StringOrNull(l.Availability)}
+	}
+	return m
+}
+
+// planModels maps plans for the list attribute, sorted by name, and returns their names.
+func planModels(plans []flexmetal.Plan) ([]planModel, []string) {
+	return shared.SortedItems(plans, comparePlans, planName, newPlanModel)
+}
+
+func comparePlans(a, b flexmetal.Plan) int { return cmp.Compare(a.Name, b.Name) }
+
+func planName(p flexmetal.Plan) string { return p.Name }
 
 // operatingSystemModel is one element of flexmetal_operating_systems.operating_systems, and
 // flexmetal_operating_system.

@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"encoding/json"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -52,30 +54,91 @@ func TestLocationModels(t *testing.T) {
 }
 
 func TestNewInstanceTypeModel(t *testing.T) {
-	got := newInstanceTypeModel(flexmetal.InstanceType{ID: 131, LocationID: 18, Name: "bm9.hmm.32", Sockets: 1, Cores: 32, Memory: 256, MemoryType: "DDR5", Storage: 1920, StorageType: "NVME", GenerationName: "Genoa"})
-	want := instanceTypeModel{
-		ID:             types.Int64Value(131),
-		Name:           types.StringValue("bm9.hmm.32"),
-		Sockets:        types.Int64Value(1),
-		Cores:          types.Int64Value(32),
-		Memory:         types.Int64Value(256),
-		MemoryType:     types.StringValue("DDR5"),
-		Storage:        types.Int64Value(1920),
-		StorageType:    types.StringValue("NVME"),
-		GenerationName: types.StringValue("Genoa"),
+	plan := flexmetal.Plan{
+		Name: "bm9.hmm.32",
+		Hardware: flexmetal.PlanHardware{
+			CPU:               flexmetal.PlanCPU{Name: "AMD EPYC 9354P", BaseClock: 3250, CPUCount: 2, CPUCores: 16, TotalCores: 32},
+			Memory:            flexmetal.PlanMemory{Type: "ddr5", Size: 256},
+			Disks:             []flexmetal.PlanDisk{{Type: "nvme", Size: 960}, {Type: "nvme", Size: 960}},
+			NetworkInterfaces: []flexmetal.PlanNetworkCount{{Type: "25 Gbps", Count: 2}},
+			GPU:               json.RawMessage(`null`),
+		},
+		Locations: []flexmetal.PlanLocation{{Name: "EU: Rotterdam", DCCode: "nlrtm1", Availability: "low"}},
 	}
-	if got != want {
-		t.Errorf("newInstanceTypeModel = %+v, want %+v", got, want)
+	legacy := flexmetal.Plan{
+		Name:      "bm7.std.8",
+		Hardware:  flexmetal.PlanHardware{CPU: flexmetal.PlanCPU{CPUCount: 1, TotalCores: 8}, Memory: flexmetal.PlanMemory{Type: "DDR4", Size: 32}},
+		Locations: []flexmetal.PlanLocation{{Name: "EU: Rotterdam"}},
+		Legacy:    map[string]flexmetal.InstanceType{"EU: Rotterdam": {ID: 129, Name: "bm7.std.8", Storage: 960, StorageType: "SSD"}},
+	}
+	mixed := plan
+	mixed.Hardware.Disks = []flexmetal.PlanDisk{{Type: "ssd", Size: 480}, {Type: "hdd", Size: 4000}}
+	mixed.Hardware.GPU = json.RawMessage(`{ "model": "L4",  "count": 1 }`)
+	cases := []struct {
+		name string
+		in   flexmetal.Plan
+		want instanceTypeModel
+	}{
+		{"from /plans", plan, instanceTypeModel{
+			hardwareModel: hardwareModel{
+				Name: types.StringValue("bm9.hmm.32"), CPUName: types.StringValue("AMD EPYC 9354P"), CPUClockMHz: types.Int64Value(3250),
+				CPUs: types.Int64Value(2), Cores: types.Int64Value(32), Memory: types.Int64Value(256), MemoryType: types.StringValue("ddr5"),
+				Disks:             []diskModel{{Type: types.StringValue("nvme"), Size: types.Int64Value(960)}, {Type: types.StringValue("nvme"), Size: types.Int64Value(960)}},
+				NetworkInterfaces: []networkModel{{Type: types.StringValue("25 Gbps"), Count: types.Int64Value(2)}},
+				GPU:               types.StringNull(), Storage: types.Int64Value(1920), StorageType: types.StringValue("nvme"),
+			},
+			Availability: types.StringValue("low"),
+		}},
+		{"mixed disks and a GPU", mixed, instanceTypeModel{
+			hardwareModel: hardwareModel{
+				Name: types.StringValue("bm9.hmm.32"), CPUName: types.StringValue("AMD EPYC 9354P"), CPUClockMHz: types.Int64Value(3250),
+				CPUs: types.Int64Value(2), Cores: types.Int64Value(32), Memory: types.Int64Value(256), MemoryType: types.StringValue("ddr5"),
+				Disks:             []diskModel{{Type: types.StringValue("ssd"), Size: types.Int64Value(480)}, {Type: types.StringValue("hdd"), Size: types.Int64Value(4000)}},
+				NetworkInterfaces: []networkModel{{Type: types.StringValue("25 Gbps"), Count: types.Int64Value(2)}},
+				GPU:               types.StringValue(`{"model":"L4","count":1}`), Storage: types.Int64Value(4480), StorageType: types.StringNull(),
+			},
+			Availability: types.StringValue("low"),
+		}},
+		{"from the deprecated endpoint", legacy, instanceTypeModel{
+			hardwareModel: hardwareModel{
+				Name: types.StringValue("bm7.std.8"), CPUName: types.StringNull(), CPUClockMHz: types.Int64Null(),
+				CPUs: types.Int64Value(1), Cores: types.Int64Value(8), Memory: types.Int64Value(32), MemoryType: types.StringValue("DDR4"),
+				GPU: types.StringNull(), Storage: types.Int64Value(960), StorageType: types.StringValue("SSD"),
+			},
+			Availability: types.StringNull(),
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := newInstanceTypeModel(c.in, "EU: Rotterdam"); !reflect.DeepEqual(got, c.want) {
+				t.Errorf("newInstanceTypeModel =\n%+v\nwant\n%+v", got, c.want)
+			}
+		})
 	}
 }
 
 func TestInstanceTypeModelsSortsByName(t *testing.T) {
-	models, ids := instanceTypeModels([]flexmetal.InstanceType{{ID: 131, Name: "bm9.hmm.32"}, {ID: 129, Name: "bm7.std.8"}, {ID: 130, Name: "bm8.std.32"}})
+	at := []flexmetal.PlanLocation{{Name: "X"}}
+	models, ids := instanceTypeModels([]flexmetal.Plan{{Name: "bm9.hmm.32", Locations: at}, {Name: "bm7.std.8", Locations: at}, {Name: "bm8.std.32", Locations: at}}, "X")
 	if len(models) != 3 || models[0].Name.ValueString() != "bm7.std.8" || models[2].Name.ValueString() != "bm9.hmm.32" {
 		t.Errorf("models = %+v, want sorted by name", models)
 	}
-	if !slices.Equal(ids, []string{"129", "130", "131"}) {
+	if !slices.Equal(ids, []string{"bm7.std.8", "bm8.std.32", "bm9.hmm.32"}) {
 		t.Errorf("ids = %q", ids)
+	}
+}
+
+func TestNewPlanModelSortsLocationsByName(t *testing.T) {
+	m := newPlanModel(flexmetal.Plan{Name: "bm7.std.8", Locations: []flexmetal.PlanLocation{
+		{Name: "US: Dallas - TX", DCCode: "usdal1", Availability: "medium"},
+		{Name: "EU: Rotterdam", DCCode: "nlrtm1", Availability: "high"},
+	}})
+	want := []planLocationModel{
+		{Name: types.StringValue("EU: Rotterdam"), DCCode: types.StringValue("nlrtm1"), Availability: types.StringValue("high")},
+		{Name: types.StringValue("US: Dallas - TX"), DCCode: types.StringValue("usdal1"), Availability: types.StringValue("medium")},
+	}
+	if !reflect.DeepEqual(m.Locations, want) {
+		t.Errorf("locations = %+v, want %+v", m.Locations, want)
 	}
 }
 

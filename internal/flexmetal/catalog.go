@@ -20,7 +20,8 @@ type Location struct {
 	CountryShortName string `json:"countryShortName"`
 }
 
-// InstanceType is a hardware configuration offered at one location. Memory is in GB and
+// InstanceType is a hardware configuration offered at one location, as the deprecated
+// per-location endpoint reports it. Memory is in GB and
 // Storage in GB, as the API reports them.
 type InstanceType struct {
 	ID             int64  `json:"id"`
@@ -88,6 +89,9 @@ func (s *LocationsService) List(ctx context.Context) ([]Location, error) {
 }
 
 // InstanceTypes returns the instance types offered at a location.
+//
+// Deprecated: the API deprecates this endpoint; Plans.List covers every location in one request
+// and falls back to this one only when the API has no /plans.
 func (s *LocationsService) InstanceTypes(ctx context.Context, locationID int64) ([]InstanceType, error) {
 	req := request{method: http.MethodGet, path: fmt.Sprintf("/v3/flexMetal/location/%d/instanceTypes", locationID), idempotent: true}
 	return doList[InstanceType](ctx, s.client, req)

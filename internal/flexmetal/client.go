@@ -74,6 +74,7 @@ type Client struct {
 	minPoll      time.Duration
 	logRequest   func(context.Context, RequestLog)
 	logRetry     func(context.Context, RetryLog)
+	logWarning   func(context.Context, string, map[string]any)
 	settleWindow time.Duration
 	sleep        func(context.Context, time.Duration) error
 	now          func() time.Time
@@ -82,8 +83,11 @@ type Client struct {
 
 	// Servers manages bare-metal servers.
 	Servers *ServersService
-	// Locations lists data centers and the instance types each offers.
+	// Locations lists data centers and, through a deprecated endpoint, the instance types each
+	// offers.
 	Locations *LocationsService
+	// Plans lists instance types with their hardware and live availability per location.
+	Plans *PlansService
 	// OperatingSystems lists installable operating systems.
 	OperatingSystems *OperatingSystemsService
 	// SSHKeys manages stored SSH public keys.
@@ -170,6 +174,12 @@ func WithRetryLogger(fn func(context.Context, RetryLog)) Option {
 	return func(c *Client) error { c.logRetry = fn; return nil }
 }
 
+// WithWarningLogger installs a hook for conditions the caller should warn about that are not
+// errors, such as an API too old for an endpoint, so the client falls back to another.
+func WithWarningLogger(fn func(ctx context.Context, msg string, fields map[string]any)) Option {
+	return func(c *Client) error { c.logWarning = fn; return nil }
+}
+
 // WithSettleTimeout bounds how long Servers.Create keeps going after its context ends while an
 // order may have reached the API: the time to receive the order's answer or, when it is lost,
 // to look the server up by its creation tag (default DefaultSettleTimeout). Zero stops at once,
@@ -227,6 +237,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.watch = newWatcher(c, c.coalesce)
 	c.Servers = &ServersService{client: c}
 	c.Locations = &LocationsService{client: c}
+	c.Plans = &PlansService{client: c}
 	c.OperatingSystems = &OperatingSystemsService{client: c}
 	c.SSHKeys = &SSHKeysService{client: c}
 	c.Tags = &TagsService{client: c}

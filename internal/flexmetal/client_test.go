@@ -142,6 +142,8 @@ func endpointCalls(t *testing.T) []endpointCall {
 			call: func(ctx context.Context, c *flexmetal.Client) error {
 				return ignore(c.Locations.InstanceTypes(ctx, 18))
 			}},
+		{name: "Plans.List", answer: okJSON(`[]`), method: "GET", path: "/v3/flexMetal/plans",
+			call: func(ctx context.Context, c *flexmetal.Client) error { return ignore(c.Plans.List(ctx)) }},
 		{name: "OperatingSystems.List", answer: okJSON(`[]`), method: "GET", path: "/v3/operatingsystem",
 			call: func(ctx context.Context, c *flexmetal.Client) error { return ignore(c.OperatingSystems.List(ctx)) }},
 		{name: "SSHKeys.List", answer: okJSON(`[]`), method: "GET", path: "/v3/sshKey",

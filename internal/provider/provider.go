@@ -177,6 +177,7 @@ func (p *flexmetalProvider) Configure(ctx context.Context, req provider.Configur
 		flexmetal.WithPollInterval(pollInterval),
 		flexmetal.WithRequestLogger(logRequest),
 		flexmetal.WithRetryLogger(logRetry),
+		flexmetal.WithWarningLogger(func(ctx context.Context, msg string, fields map[string]any) { tflog.Warn(ctx, msg, fields) }),
 	}
 	client, err := flexmetal.NewClient(append(opts, p.clientOptions...)...)
 	if err != nil {
@@ -190,7 +191,8 @@ func (p *flexmetalProvider) Configure(ctx context.Context, req provider.Configur
 		Orders: shared.NewUnrecordedOrders(func(ctx context.Context) ([]*flexmetal.Server, error) {
 			return client.Servers.List(ctx, flexmetal.ListServersOptions{})
 		}),
-		Reports: shared.NewRunReports(),
+		Reports:      shared.NewRunReports(),
+		Availability: shared.NewAvailabilityPlanner(),
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
@@ -250,6 +252,7 @@ func (p *flexmetalProvider) DataSources(context.Context) []func() datasource.Dat
 		catalog.NewLocationsDataSource,
 		catalog.NewLocationDataSource,
 		catalog.NewInstanceTypesDataSource,
+		catalog.NewPlansDataSource,
 		catalog.NewInstanceTypeDataSource,
 		catalog.NewOperatingSystemsDataSource,
 		catalog.NewOperatingSystemDataSource,

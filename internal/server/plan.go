@@ -188,7 +188,7 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		}
 	}
 	if r.data != nil {
-		r.validateAgainstCatalog(ctx, plan, state, &resp.Diagnostics)
+		r.validateAgainstCatalog(ctx, plan, state, !secondPlanOfReplacement(ctx, req, state), &resp.Diagnostics)
 	}
 	// Last: it needs the replacements decided above.
 	r.warnOverQuota(ctx, req, resp, plan, state)
@@ -217,12 +217,14 @@ func reinstallWarningSummary(name string) string {
 
 // validateAgainstCatalog checks location, instance type and OS against the live catalog, for new
 // servers and changed values only: an existing server must not fail to plan because its location
-// stopped taking orders. The OS list is read while the location and its instance types are, so a
-// slow API costs two round trips, not three. A catalog that cannot be read is a warning (the API
-// judges at apply), unless the API refused the credentials or could not be reached: then no apply
-// can succeed, and the plan fails. Causes that every instance of a count meets are reported once
-// per run (shared.RunReports): the first instance's error fails the plan for all.
-func (r *serverResource) validateAgainstCatalog(ctx context.Context, plan serverModel, state *serverModel, diags *diag.Diagnostics) {
+// stopped taking orders. Locations, plans and operating systems are read concurrently, so a plan
+// costs one round trip to the API, however many servers it has (the catalog is cached). A
+// catalog that cannot be read is a warning (the API judges at apply), unless the API refused the
+// credentials or could not be reached: then no apply can succeed, and the plan fails. Causes that
+// every instance of a count meets are reported once per run (shared.RunReports): the first
+// instance's error fails the plan for all. countOrder is false for the second plan Terraform
+// makes of a replacement, whose order the first counted.
+func (r *serverResource) validateAgainstCatalog(ctx context.Context, plan serverModel, state *serverModel, countOrder bool, diags *diag.Diagnostics) {
 	run := r.data.Reports
 	if run.APIUnusable() {
 		// Already reported, and the plan fails: asking again would only make it slower.
@@ -239,83 +241,78 @@ func (r *serverResource) validateAgainstCatalog(ctx context.Context, plan server
 		wg.Go(func() { validateOS(ctx, cat, run, planSlug.ValueString(), keyless, &osDiags) })
 	}
 	if !plan.Location.IsUnknown() && (state == nil || !plan.Location.Equal(state.Location) || !plan.InstanceType.Equal(state.InstanceType)) {
-		validateLocation(ctx, cat, run, plan.Location.ValueString(), plan.InstanceType, diags)
+		if p, ok := validateLocation(ctx, cat, run, plan.Location.ValueString(), plan.InstanceType, diags); ok && countOrder && r.data.Availability != nil {
+			warnCapacity(r.data.Availability, p, plan.Location.ValueString(), diags)
+		}
 	}
 	wg.Wait()
 	diags.Append(osDiags...)
 }
 
-// validateLocation checks that a location exists and, when known, that it offers instanceType.
-// An instance type missing there is reported once per run and location, saying where else it is
-// offered, or that no location offers it.
-func validateLocation(ctx context.Context, cat *shared.Catalog, run *shared.RunReports, location string, instanceType types.String, diags *diag.Diagnostics) {
+// validateLocation checks that a location exists and, when known, that it offers instanceType,
+// which it returns. The plans are read while the locations are. An instance type missing there is
+// reported once per run and location, saying where else it is offered, or that no location
+// offers it.
+func validateLocation(ctx context.Context, cat *shared.Catalog, run *shared.RunReports, location string, instanceType types.String, diags *diag.Diagnostics) (flexmetal.Plan, bool) {
+	var plans []flexmetal.Plan
+	var plansErr error
+	var wg sync.WaitGroup
+	if !instanceType.IsUnknown() {
+		wg.Go(func() { plans, plansErr = cat.Plans(ctx) })
+	}
 	loc, ok := shared.LookupLocation(ctx, cat, location, path.Root("location"), diags, func(err error) {
 		addCatalogError(diags, run, "Location", "location and instance_type", err)
 	})
+	wg.Wait()
 	if !ok || instanceType.IsUnknown() {
-		return
+		return flexmetal.Plan{}, false
 	}
 	name := instanceType.ValueString()
-	_, ok, names, err := cat.InstanceTypeByName(ctx, loc, name)
-	switch {
-	case err != nil:
-		addCatalogError(diags, run, "Instance Type", "instance_type (offered at "+loc.Name+")", err)
-	case !ok && run.First("instance_type\x00"+name+"\x00"+loc.Name):
-		addInstanceTypeNotOffered(ctx, cat, loc, name, names, diags)
+	if plansErr != nil {
+		addCatalogError(diags, run, "Instance Type", "instance_type (offered at "+loc.Name+")", plansErr)
+		return flexmetal.Plan{}, false
 	}
+	p, ok, names := shared.PlanAt(plans, loc.Name, name)
+	if !ok && run.First("instance_type\x00"+name+"\x00"+loc.Name) {
+		addInstanceTypeNotOffered(plans, loc, name, names, diags)
+	}
+	return p, ok
 }
 
 // addInstanceTypeNotOffered explains an instance type that loc does not offer: where else it is
 // offered, or, when no location offers it, that it does not exist, with the closest names.
-func addInstanceTypeNotOffered(ctx context.Context, cat *shared.Catalog, loc flexmetal.Location, name string, offeredHere []string, diags *diag.Diagnostics) {
+func addInstanceTypeNotOffered(plans []flexmetal.Plan, loc flexmetal.Location, name string, offeredHere []string, diags *diag.Diagnostics) {
 	here := fmt.Sprintf("Instance type %q is not offered at %q. %s", name, loc.Name, shared.ChoicesText(name, offeredHere))
-	elsewhere, all, err := offeredElsewhere(ctx, cat, name)
-	switch {
-	case err != nil:
-		// Where else it is offered is a hint; what is offered here is the answer.
-		diags.AddAttributeError(path.Root("instance_type"), "Instance Type Not Offered at Location", here)
-	case len(elsewhere) > 0:
+	var elsewhere, all []string
+	for _, p := range plans {
+		all = append(all, p.Name)
+		if p.Name != name {
+			continue
+		}
+		for _, l := range p.Locations {
+			elsewhere = append(elsewhere, l.Name)
+		}
+	}
+	slices.Sort(elsewhere)
+	slices.Sort(all)
+	all = slices.Compact(all)
+	if len(elsewhere) > 0 {
 		diags.AddAttributeError(path.Root("instance_type"), "Instance Type Not Offered at Location",
 			fmt.Sprintf("%s It is offered at %s: choose one of those locations, or an instance type offered at %q.", here, shared.QuoteAll(elsewhere), loc.Name))
-	default:
-		diags.AddAttributeError(path.Root("instance_type"), "Instance Type Not Offered Anywhere",
-			fmt.Sprintf("Instance type %q is not offered at any FlexMetal location. %s The flexmetal_instance_types data source lists what a location offers.", name, shared.ChoicesText(name, all)))
+		return
 	}
+	diags.AddAttributeError(path.Root("instance_type"), "Instance Type Not Offered Anywhere",
+		fmt.Sprintf("Instance type %q is not offered at any FlexMetal location. %s The flexmetal_instance_types data source lists what a location offers.", name, shared.ChoicesText(name, all)))
 }
 
-// offeredElsewhere returns the locations that offer the instance type named name, sorted, and
-// the names of every instance type offered anywhere, for suggestions. The lists are read
-// concurrently and kept in the catalog cache.
-func offeredElsewhere(ctx context.Context, cat *shared.Catalog, name string) (locations, allTypes []string, err error) {
-	locs, err := cat.Locations(ctx)
-	if err != nil {
-		return nil, nil, err
+// warnCapacity counts the order of a server of plan at location and warns, on instance_type,
+// when the type is unavailable there or its availability is low and this plan orders more than
+// one server of it there: once per location and type. A warning, not an error: capacity changes
+// by the minute, and the API judges at apply.
+func warnCapacity(planner *shared.AvailabilityPlanner, p flexmetal.Plan, location string, diags *diag.Diagnostics) {
+	if w := planner.Order(p, location); w != nil {
+		diags.AddAttributeWarning(path.Root("instance_type"), w.Summary, w.Detail)
 	}
-	types := make([][]flexmetal.InstanceType, len(locs))
-	errs := make([]error, len(locs))
-	var wg sync.WaitGroup
-	for i, l := range locs {
-		wg.Go(func() { types[i], errs[i] = cat.InstanceTypes(ctx, l.ID) })
-	}
-	wg.Wait()
-	seen := map[string]bool{}
-	for i, l := range locs {
-		if errs[i] != nil {
-			return nil, nil, errs[i]
-		}
-		for _, it := range types[i] {
-			if it.Name == name {
-				locations = append(locations, l.Name)
-			}
-			if !seen[it.Name] {
-				seen[it.Name] = true
-				allTypes = append(allTypes, it.Name)
-			}
-		}
-	}
-	slices.Sort(locations)
-	slices.Sort(allTypes)
-	return locations, allTypes, nil
 }
 
 // validateOS checks that an operating system exists and can be ordered with a FlexMetal server,

@@ -16,6 +16,16 @@ import (
 // warnings. The mark tells the second plan that its order was judged by the first.
 const privateReplacingKey = "quota_replacing"
 
+// secondPlanOfReplacement reports whether this is the plan Terraform makes of a replacement's
+// new object, after the plan against the old one marked it (see privateReplacingKey).
+func secondPlanOfReplacement(ctx context.Context, req resource.ModifyPlanRequest, state *serverModel) bool {
+	if state != nil {
+		return false
+	}
+	raw, d := req.Private.GetKey(ctx, privateReplacingKey)
+	return !d.HasError() && len(raw) > 0
+}
+
 // warnOverQuota warns, once per location and instance type, when the server orders that this
 // plan makes there exceed what the account's quota leaves available. serverResource.ModifyPlan
 // calls it last, once the replacements are decided (resp.RequiresReplace).

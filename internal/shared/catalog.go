@@ -32,7 +32,7 @@ func (r *CatalogRegistry) Get(baseURL, apiKey string, client *flexmetal.Client) 
 	defer r.mu.Unlock()
 	c, ok := r.catalogs[key]
 	if !ok {
-		c = &Catalog{client: client, instanceTypes: map[int64]*cached[[]flexmetal.InstanceType]{}}
+		c = &Catalog{client: client}
 		r.catalogs[key] = c
 	}
 	return c
@@ -60,15 +60,14 @@ func (c *cached[T]) get(fetch func() (T, error)) (T, error) {
 	return v, nil
 }
 
-// Catalog caches locations, instance types per location and operating systems.
+// Catalog caches locations, plans (instance types with their availability per location) and
+// operating systems. Availability is live, but a plan judges it once: it is read with the rest.
 type Catalog struct {
 	client *flexmetal.Client
 
 	locations cached[[]flexmetal.Location]
+	plans     cached[[]flexmetal.Plan]
 	oses      cached[[]flexmetal.OperatingSystem]
-
-	mu            sync.Mutex
-	instanceTypes map[int64]*cached[[]flexmetal.InstanceType]
 }
 
 // Locations returns every location.
@@ -81,16 +80,36 @@ func (c *Catalog) OperatingSystems(ctx context.Context) ([]flexmetal.OperatingSy
 	return c.oses.get(func() ([]flexmetal.OperatingSystem, error) { return c.client.OperatingSystems.List(ctx) })
 }
 
-// InstanceTypes returns the instance types of one location.
-func (c *Catalog) InstanceTypes(ctx context.Context, locationID int64) ([]flexmetal.InstanceType, error) {
-	c.mu.Lock()
-	entry, ok := c.instanceTypes[locationID]
-	if !ok {
-		entry = &cached[[]flexmetal.InstanceType]{}
-		c.instanceTypes[locationID] = entry
+// Plans returns every instance type with its hardware and availability per location, in one
+// request (see flexmetal.PlansService.List for APIs without it).
+func (c *Catalog) Plans(ctx context.Context) ([]flexmetal.Plan, error) {
+	return c.plans.get(func() ([]flexmetal.Plan, error) { return c.client.Plans.List(ctx) })
+}
+
+// InstanceTypes returns the plans offered at a location.
+func (c *Catalog) InstanceTypes(ctx context.Context, loc flexmetal.Location) ([]flexmetal.Plan, error) {
+	plans, err := c.Plans(ctx)
+	if err != nil {
+		return nil, err
 	}
-	c.mu.Unlock()
-	return entry.get(func() ([]flexmetal.InstanceType, error) { return c.client.Locations.InstanceTypes(ctx, locationID) })
+	return PlansAt(plans, loc.Name), nil
+}
+
+// PlansAt returns the plans offered at the location named location, in the catalog's order.
+func PlansAt(plans []flexmetal.Plan, location string) []flexmetal.Plan {
+	var out []flexmetal.Plan
+	for _, p := range plans {
+		if _, ok := p.At(location); ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// PlanAt finds the plan named name among those offered at location. When there is none, ok is
+// false and names lists those offered there, sorted.
+func PlanAt(plans []flexmetal.Plan, location, name string) (p flexmetal.Plan, ok bool, names []string) {
+	return findByKey(PlansAt(plans, location), name, func(p flexmetal.Plan) string { return p.Name }, nil)
 }
 
 // LocationByName finds a location by its exact name. When there is none, ok is false and names
@@ -106,13 +125,13 @@ func (c *Catalog) LocationByName(ctx context.Context, name string) (loc flexmeta
 
 // InstanceTypeByName finds an instance type offered at a location by its exact name. When there
 // is none, ok is false and names lists those offered there.
-func (c *Catalog) InstanceTypeByName(ctx context.Context, loc flexmetal.Location, name string) (it flexmetal.InstanceType, ok bool, names []string, err error) {
-	its, err := c.InstanceTypes(ctx, loc.ID)
+func (c *Catalog) InstanceTypeByName(ctx context.Context, loc flexmetal.Location, name string) (p flexmetal.Plan, ok bool, names []string, err error) {
+	plans, err := c.Plans(ctx)
 	if err != nil {
-		return it, false, nil, err
+		return p, false, nil, err
 	}
-	it, ok, names = findByKey(its, name, func(it flexmetal.InstanceType) string { return it.Name }, nil)
-	return it, ok, names, nil
+	p, ok, names = PlanAt(plans, loc.Name, name)
+	return p, ok, names, nil
 }
 
 // OperatingSystemBySlug finds an operating system by its slug, orderable or not. When there is

@@ -71,4 +71,7 @@ type ProviderData struct {
 	// Reports records what this run has reported, so a cause that every resource instance meets
 	// is reported once; like Quota, it covers one command.
 	Reports *RunReports
+	// Availability tallies the servers this plan orders per location and instance type, for the
+	// capacity warnings; like Quota, it covers one plan.
+	Availability *AvailabilityPlanner
 }

@@ -88,6 +88,15 @@ type Config struct {
 	// CapacityCommits are the account's committed capacity pools. Orders fill them first; see
 	// the package documentation. Empty by default, when contract ids are stored unchecked.
 	CapacityCommits []CapacityCommit
+	// Availability sets what GET /v3/flexMetal/plans reports per location and instance type
+	// (high, medium, low or unavailable); a key with an empty Location applies at every
+	// location without an entry of its own. Pairs it does not name are DefaultAvailability.
+	// An order of a type unavailable at its location answers 422 (ErrCodeUnavailable).
+	// SetAvailability changes it at runtime.
+	Availability map[QuotaKey]string
+	// NoPlansEndpoint makes GET /v3/flexMetal/plans answer 404, as an API that predates it
+	// would, so clients fall back to the deprecated per-location instance types.
+	NoPlansEndpoint bool
 	// Latency delays every request before it is handled, to surface client timeouts.
 	// SetLatency changes it at runtime.
 	Latency time.Duration

@@ -1,6 +1,6 @@
 // Package simulator is a stateful, in-memory stand-in for i3D.net's FlexMetal REST API (v3).
 //
-// It serves the endpoints a FlexMetal client needs (locations, instance types, operating
+// It serves the endpoints a FlexMetal client needs (locations, plans, instance types, operating
 // systems, SSH keys, servers, their reinstall commands, tags and root passwords, the account's
 // tags, quota, committed capacity and usage) with the API's wire conventions: the PRIVATE-TOKEN
 // header, JSON arrays around single objects, RANGED-DATA pagination (one default page size,
@@ -84,6 +84,20 @@
 // endpoints or SetServerTags join the list and stay in it when removed from servers. POST
 // creates one (409 if it exists, 422 if malformed); PUT /v3/flexMetal/tags/{tag} renames it on
 // every server; DELETE removes it from the account and from every server.
+//
+// # Plans and availability
+//
+// GET /v3/flexMetal/plans lists every instance type once, with its hardwareDetails (cpu,
+// memory, disks, networkInterfaces, gpu null) and, per location offering it, its dcCode and
+// availability: high unless Config.Availability or SetAvailability says otherwise (medium, low
+// or unavailable, per location and instance type or per instance type everywhere).
+// Config.NoPlansEndpoint makes it answer 404, as an API that predates it. The deprecated
+// GET /v3/flexMetal/location/{locationId}/instanceTypes is kept for old clients.
+//
+// Assumption: i3D.net does not document how the API answers an order of an instance type that
+// is unavailable at its location. The simulator refuses it before quota and commits are
+// considered, with 422 (ErrCodeUnavailable) and one error on instanceType naming the type and
+// the location; medium and low availability take orders as usual.
 //
 // # Quota and committed capacity
 //

@@ -36,6 +36,9 @@ var routes = []route{
 	{segments: split("v3/flexMetal/location/{locationId}/instanceTypes"), methods: map[string]handlerFunc{
 		http.MethodGet: (*Simulator).listInstanceTypes,
 	}},
+	{segments: split("v3/flexMetal/plans"), methods: map[string]handlerFunc{
+		http.MethodGet: (*Simulator).listPlans,
+	}},
 	{segments: split("v3/operatingsystem"), methods: map[string]handlerFunc{
 		http.MethodGet: (*Simulator).listOperatingSystems,
 	}},

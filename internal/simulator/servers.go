@@ -81,6 +81,9 @@ func (s *Simulator) create(req CreateServerRequest, osGiven bool, now time.Time)
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkAvailable(v.location, v.instanceType); err != nil {
+		return nil, err
+	}
 	pl, err := s.place(v.location, v.instanceType, req.ContractID, req.Overflow, now)
 	if err != nil {
 		return nil, err

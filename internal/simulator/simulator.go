@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -47,20 +48,24 @@ type Simulator struct {
 	keySeq   int
 	// accountTags is the account's tag list (GET /v3/flexMetal/tags).
 	accountTags map[string]struct{}
+	// availability overrides DefaultAvailability per location and instance type (see
+	// Config.Availability).
+	availability map[QuotaKey]string
 }
 
 // New returns a simulator with the seeded catalog and no servers or SSH keys.
 func New(cfg Config) *Simulator {
 	cfg = cfg.withDefaults()
 	return &Simulator{
-		cfg:         cfg,
-		catalog:     defaultCatalog,
-		latency:     cfg.Latency,
-		failRE:      cfg.FailNamePattern,
-		stuckRE:     cfg.StuckNamePattern,
-		servers:     map[string]*server{},
-		keys:        map[string]*sshKey{},
-		accountTags: map[string]struct{}{},
+		cfg:          cfg,
+		catalog:      defaultCatalog,
+		latency:      cfg.Latency,
+		failRE:       cfg.FailNamePattern,
+		stuckRE:      cfg.StuckNamePattern,
+		servers:      map[string]*server{},
+		keys:         map[string]*sshKey{},
+		accountTags:  map[string]struct{}{},
+		availability: maps.Collect(maps.All(cfg.Availability)),
 	}
 }
 

@@ -5,5 +5,10 @@ data "flexmetal_instance_type" "big" {
 }
 
 output "big_hardware" {
-  value = "${data.flexmetal_instance_type.big.cores} cores, ${data.flexmetal_instance_type.big.memory} GB ${data.flexmetal_instance_type.big.memory_type}, ${data.flexmetal_instance_type.big.storage} GB ${data.flexmetal_instance_type.big.storage_type}"
+  value = "${data.flexmetal_instance_type.big.cores} cores at ${data.flexmetal_instance_type.big.cpu_clock_mhz} MHz, ${data.flexmetal_instance_type.big.memory} GB ${data.flexmetal_instance_type.big.memory_type}, ${data.flexmetal_instance_type.big.storage} GB ${coalesce(data.flexmetal_instance_type.big.storage_type, "mixed")}"
+}
+
+# Live: high, medium, low or unavailable.
+output "big_availability" {
+  value = data.flexmetal_instance_type.big.availability
 }
