@@ -61,6 +61,7 @@ func TestValidateAgainstCatalog_readsLocationsPlansAndOSesInOneRoundTrip(t *test
 		Client:       client,
 		Catalog:      shared.NewCatalogRegistry().Get(api.URL, "k", client),
 		Availability: shared.NewAvailabilityPlanner(),
+		Reports:      shared.NewRunReports(),
 	}}
 	plan := serverModel{
 		Location:     types.StringValue("EU: Rotterdam"),
