@@ -250,6 +250,7 @@ func (p *flexmetalProvider) DataSources(context.Context) []func() datasource.Dat
 		server.NewDataSourceList,
 		account.NewQuotaDataSource,
 		account.NewCapacityCommitsDataSource,
+		account.NewUsageDataSource,
 		account.NewTagsDataSource,
 	}
 }

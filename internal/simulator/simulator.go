@@ -47,6 +47,8 @@ type Simulator struct {
 	keySeq   int
 	// accountTags is the account's tag list (GET /v3/flexMetal/tags).
 	accountTags map[string]struct{}
+	// bandwidth is what the usage report gives per server uuid (SetUsageBandwidth).
+	bandwidth map[string]usageBandwidth
 }
 
 // New returns a simulator with the seeded catalog and no servers or SSH keys.
