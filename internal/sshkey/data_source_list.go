@@ -45,9 +45,9 @@ func (d *sshKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				MarkdownDescription: "Every stored key, oldest first.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":         schema.StringAttribute{MarkdownDescription: "The key's UUID.", Computed: true},
-					"name":       schema.StringAttribute{MarkdownDescription: "The key's name. Names need not be unique.", Computed: true},
-					"public_key": schema.StringAttribute{MarkdownDescription: "The OpenSSH public key, e.g. `ssh-ed25519 AAAA… user@host`.", Computed: true},
+					"id":          schema.StringAttribute{MarkdownDescription: "The key's UUID.", Computed: true},
+					"name":        schema.StringAttribute{MarkdownDescription: "The key's name. Names need not be unique.", Computed: true},
+					"public_key":  schema.StringAttribute{MarkdownDescription: "The OpenSSH public key, e.g. `ssh-ed25519 AAAA… user@host`.", Computed: true},
 					"fingerprint": schema.StringAttribute{MarkdownDescription: fingerprintDescription, Computed: true},
 					"created_at":  schema.StringAttribute{MarkdownDescription: "When the key was stored (RFC 3339).", Computed: true},
 				}},

@@ -13,8 +13,8 @@ import (
 // sshKeyModel is a stored SSH key: the flexmetal_ssh_key resource, the flexmetal_ssh_key data
 // source and each element of flexmetal_ssh_keys.ssh_keys share it.
 type sshKeyModel struct {
-	ID        types.String `tfsdk:"id"`
-	Name      types.String `tfsdk:"name"`
+	ID          types.String `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
 	PublicKey   types.String `tfsdk:"public_key"`
 	Fingerprint types.String `tfsdk:"fingerprint"`
 	CreatedAt   types.String `tfsdk:"created_at"`
