@@ -91,12 +91,13 @@ func NotPrivateKeyValidator() validator.String {
 var publicKeyLinePattern = regexp.MustCompile(`^\S+ [A-Za-z0-9+/]+={0,3}( .*)?$`)
 
 // knownKeyTypes are the OpenSSH key types golang.org/x/crypto/ssh parses: keys, security keys
-// and certificates.
+// and certificates. DSA keys are deprecated there, but still parsed, and were accepted before:
+// the API judges them.
 var knownKeyTypes = []string{
 	ssh.KeyAlgoED25519, ssh.KeyAlgoRSA, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521,
-	ssh.KeyAlgoSKED25519, ssh.KeyAlgoSKECDSA256, ssh.InsecureKeyAlgoDSA,
+	ssh.KeyAlgoSKED25519, ssh.KeyAlgoSKECDSA256, "ssh-dss",
 	ssh.CertAlgoED25519v01, ssh.CertAlgoRSAv01, ssh.CertAlgoECDSA256v01, ssh.CertAlgoECDSA384v01,
-	ssh.CertAlgoECDSA521v01, ssh.CertAlgoSKED25519v01, ssh.CertAlgoSKECDSA256v01, ssh.InsecureCertAlgoDSAv01,
+	ssh.CertAlgoECDSA521v01, ssh.CertAlgoSKED25519v01, ssh.CertAlgoSKECDSA256v01, "ssh-dss-cert-v01@openssh.com",
 }
 
 // ParsePublicKeyLine parses one OpenSSH public key line (surrounding white space ignored): the

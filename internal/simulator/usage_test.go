@@ -101,7 +101,8 @@ func TestUsage_BandwidthOutOnlyWhenSet(t *testing.T) {
 	raw := h.usage("").expect(t, http.StatusOK)
 	got := decode[[]map[string]any](t, raw)
 	for _, u := range got {
-		id := u["server"].(map[string]any)["uuid"]
+		srv, _ := u["server"].(map[string]any)
+		id := srv["uuid"]
 		_, hasOut := u["bandwidthOut"]
 		switch id {
 		case with.UUID:
