@@ -66,4 +66,6 @@ type ProviderData struct {
 	// quota tallies the servers this plan orders, for the over-quota warning. Terraform
 	// configures the provider once per command, so it covers one plan.
 	Quota *QuotaPlanner
+	// Tags are the provider's default_tags and ignore_tag_prefixes.
+	Tags TagConventions
 }
