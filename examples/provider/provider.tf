@@ -19,4 +19,10 @@ provider "flexmetal" {
 
   # Check a delivering server at most every 30 seconds (default 10s).
   poll_interval = "30s"
+
+  # Every server carries these besides its own tags (see its tags_all).
+  default_tags = ["team:infra", "env:prod"]
+
+  # Tags that the backup and monitoring tools set: neither drift nor removed.
+  ignore_tag_prefixes = ["backup:", "monitoring:"]
 }

@@ -147,3 +147,92 @@ func tagModels(tags []*flexmetal.Tag) ([]tagModel, []string) {
 	return shared.SortedItems(kept, func(a, b *flexmetal.Tag) int { return cmp.Compare(a.Name, b.Name) },
 		func(t *flexmetal.Tag) string { return t.Name }, newTagModel)
 }
+
+// usageServerModel is one element of flexmetal_usage.servers: one server's billed period.
+type usageServerModel struct {
+	ServerID     types.String `tfsdk:"server_id"`
+	Name         types.String `tfsdk:"name"`
+	Tags         types.Set    `tfsdk:"tags"`
+	StartedAt    types.String `tfsdk:"started_at"`
+	EndedAt      types.String `tfsdk:"ended_at"`
+	TotalHours   types.Int64  `tfsdk:"total_hours"`
+	TotalMinutes types.Int64  `tfsdk:"total_minutes"`
+	BandwidthIn  types.Int64  `tfsdk:"bandwidth_in"`
+	BandwidthOut types.Int64  `tfsdk:"bandwidth_out"`
+}
+
+// usageServerAttributes describes usageServerModel's attributes.
+var usageServerAttributes = shared.ComputedAttributes{
+	"server_id":     {Description: "The server's UUID."},
+	"name":          {Description: "The server's host name."},
+	"tags":          {Description: "The server's tags as the API reports them now (the provider's one-time `tf-create:` tags left out), for sums per tag.", Kind: shared.StringSetKind},
+	"started_at":    {Description: "When the billed period starts within the report (RFC 3339)."},
+	"ended_at":      {Description: "When the billed period ends within the report (RFC 3339); null when the API gives none."},
+	"total_hours":   {Description: "Billable hours, as the API counts them.", Kind: shared.Int64Kind},
+	"total_minutes": {Description: "Billable minutes.", Kind: shared.Int64Kind},
+	"bandwidth_in":  {Description: "The API's `bandwidthIn` figure (its reference describes it as bandwidth out and gives no unit).", Kind: shared.Int64Kind},
+	"bandwidth_out": {Description: "The API's `bandwidthOut` figure (billable bytes); null when the API does not report it, as its published schema does not.", Kind: shared.Int64Kind},
+}
+
+func newUsageServerModel(u flexmetal.ServerUsage) usageServerModel {
+	m := usageServerModel{
+		StartedAt:    shared.TimeValue(&u.StartedAt),
+		EndedAt:      shared.TimeValue(&u.EndedAt),
+		TotalHours:   types.Int64Value(u.TotalHours),
+		TotalMinutes: types.Int64Value(u.TotalMinutes),
+		BandwidthIn:  types.Int64Value(u.BandwidthIn),
+		BandwidthOut: types.Int64PointerValue(u.BandwidthOut),
+		ServerID:     types.StringNull(),
+		Name:         types.StringNull(),
+		Tags:         shared.StringSetValue([]string{}),
+	}
+	if u.Server != nil {
+		m.ServerID = types.StringValue(u.Server.UUID)
+		m.Name = types.StringValue(u.Server.Name)
+		tags := make([]string, 0, len(u.Server.Tags))
+		for _, t := range u.Server.Tags {
+			if !strings.HasPrefix(t, shared.CreationTagPrefix) {
+				tags = append(tags, t)
+			}
+		}
+		m.Tags = shared.StringSetValue(tags)
+	}
+	return m
+}
+
+// usageTotals are flexmetal_usage's sums over its servers.
+type usageTotals struct {
+	TotalHours, TotalMinutes, BandwidthIn, BandwidthOut types.Int64
+}
+
+// usageModels maps a usage report sorted by start, then server id, and sums it. bandwidth_out's
+// sum is null when any server's is: a sum of some servers would read as the whole.
+func usageModels(usage []flexmetal.ServerUsage) ([]usageServerModel, usageTotals) {
+	models, _ := shared.SortedItems(usage, func(a, b flexmetal.ServerUsage) int {
+		return cmp.Or(a.StartedAt.Compare(b.StartedAt), cmp.Compare(usageServerID(a), usageServerID(b)))
+	}, usageServerID, newUsageServerModel)
+	var hours, minutes, in, out int64
+	outKnown := true
+	for _, u := range usage {
+		hours += u.TotalHours
+		minutes += u.TotalMinutes
+		in += u.BandwidthIn
+		if u.BandwidthOut == nil {
+			outKnown = false
+		} else {
+			out += *u.BandwidthOut
+		}
+	}
+	totals := usageTotals{types.Int64Value(hours), types.Int64Value(minutes), types.Int64Value(in), types.Int64Null()}
+	if outKnown {
+		totals.BandwidthOut = types.Int64Value(out)
+	}
+	return models, totals
+}
+
+func usageServerID(u flexmetal.ServerUsage) string {
+	if u.Server == nil {
+		return ""
+	}
+	return u.Server.UUID
+}

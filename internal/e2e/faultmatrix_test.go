@@ -170,6 +170,8 @@ resource "flexmetal_server" "fleet" {
   ssh_keys      = [%[2]q]
   tags          = ["fleet"]
   timeouts      = { create = %[3]q }
+
+  allow_reinstall = true
 }
 `, fleetSize, simulator.ExamplePublicKeyEd25519, createTimeout, slug)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,9 @@ import (
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/tfrun"
 )
+
+// inPlace opts reinstallConfig's servers in to reinstalls.
+const inPlace = "  allow_reinstall = true"
 
 func reinstallConfig(url, name, slug, extra string) string {
 	return tfrun.ProviderBlock(url, simulator.DefaultAPIKey, "50ms") + fmt.Sprintf(`
@@ -43,7 +47,7 @@ func deliveredFleet(t *testing.T, cfg simulator.Config) (context.Context, *simul
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	t.Cleanup(cancel)
-	if err := ws.WriteConfig(reinstallConfig(url, "web", "ubuntu-2404-lts", "")); err != nil {
+	if err := ws.WriteConfig(reinstallConfig(url, "web", "ubuntu-2404-lts", inPlace)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ws.Run(ctx, "apply", "-auto-approve"); err != nil {
@@ -64,7 +68,7 @@ func deliveredFleet(t *testing.T, cfg simulator.Config) (context.Context, *simul
 func TestReinstall_planWarnsPerServer(t *testing.T) {
 	ctx, sim, url, ws := deliveredFleet(t, simulator.Config{})
 
-	if err := ws.WriteConfig(reinstallConfig(url, "web", "debian-12", "")); err != nil {
+	if err := ws.WriteConfig(reinstallConfig(url, "web", "debian-12", inPlace)); err != nil {
 		t.Fatal(err)
 	}
 	human, err := ws.Run(ctx, "plan", "-no-color")
@@ -116,16 +120,45 @@ func TestReinstall_planWarnsPerServer(t *testing.T) {
 		t.Errorf("plan does not update both servers in place:\n%s", out)
 	}
 
-	// Immutable servers are replaced, without the warning.
-	if err := ws.WriteConfig(reinstallConfig(url, "web", "debian-12", "  allow_reinstall = false")); err != nil {
+	// By default (allow_reinstall removed) the servers are replaced, without the reinstall
+	// warning but with one saying that a reinstall would keep them.
+	if err := ws.WriteConfig(reinstallConfig(url, "web", "debian-12", "")); err != nil {
 		t.Fatal(err)
 	}
-	out, err = ws.Run(ctx, "plan", "-no-color")
+	out, err = ws.Run(ctx, "plan", "-no-color", "-out=tfplan")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(out, "Will Be Reinstalled") || !strings.Contains(out, "2 to add, 0 to change, 2 to destroy") {
-		t.Errorf("with allow_reinstall = false the plan should replace both, without a reinstall warning:\n%s", out)
+		t.Errorf("without allow_reinstall = true the plan should replace both, without a reinstall warning:\n%s", out)
+	}
+	if !strings.Contains(out, "Server Will Be Replaced") || !strings.Contains(out, "allow_reinstall = true would instead reinstall") {
+		t.Errorf("the replacement's plan does not say that allow_reinstall = true would keep the servers:\n%s", out)
+	}
+	// Policy checks (OPA, Sentinel, conftest) read terraform show -json and look for deletes.
+	planJSON, err := ws.Command(ctx, "show", "-json", "tfplan").Output()
+	if err != nil {
+		t.Fatalf("show -json tfplan: %v", err)
+	}
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Actions []string `json:"actions"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal(planJSON, &plan); err != nil {
+		t.Fatal(err)
+	}
+	deletes := 0
+	for _, rc := range plan.ResourceChanges {
+		if slices.Contains(rc.Change.Actions, "delete") {
+			deletes++
+		}
+	}
+	if deletes != 2 {
+		t.Errorf("terraform show -json reports %d deletes, want 2 (one per server whose disks are erased): %+v", deletes, plan.ResourceChanges)
 	}
 	for _, s := range sim.Servers() {
 		if n := sim.CountPatches(s.UUID); n != 0 {
@@ -140,7 +173,7 @@ func TestReinstall_interruptKeepsServerAndPreviousValues(t *testing.T) {
 	ctx, sim, url, ws := deliveredFleet(t, simulator.Config{StuckNamePattern: regexp.MustCompile(`^slow-`)})
 	before := stateIDs(ctx, t, ws)
 
-	if err := ws.WriteConfig(reinstallConfig(url, "slow", "debian-12", "")); err != nil {
+	if err := ws.WriteConfig(reinstallConfig(url, "slow", "debian-12", inPlace)); err != nil {
 		t.Fatal(err)
 	}
 	cmd := ws.Command(ctx, "apply", "-auto-approve")

@@ -77,6 +77,7 @@ resource "flexmetal_server" "app" {
 
   post_install_script_wo         = "${var.script}\nADMIN_PASSWORD='${module.admin.password}'\n"
   post_install_script_wo_version = %[2]d
+  allow_reinstall                = true
 }
 `, simulator.ExamplePublicKeyEd25519, version)
 }

@@ -77,6 +77,9 @@ type ServerUsage struct {
 	// BandwidthIn is the API's bandwidthIn figure (its documentation calls it the bandwidth out,
 	// and gives no unit).
 	BandwidthIn int64
+	// BandwidthOut is the API's bandwidthOut figure (billable bytes in the docs' example), nil
+	// when the API leaves it out, as its published schema does.
+	BandwidthOut *int64
 }
 
 type serverUsageWire struct {
@@ -86,6 +89,7 @@ type serverUsageWire struct {
 	TotalHours   int64      `json:"totalHours"`
 	TotalMinutes int64      `json:"totalMinutes"`
 	BandwidthIn  int64      `json:"bandwidthIn"`
+	BandwidthOut *int64     `json:"bandwidthOut"`
 }
 
 // UsageOptions bounds a usage report by day; a zero time leaves that bound to the API.
@@ -154,7 +158,7 @@ func (s *AccountService) Usage(ctx context.Context, opts UsageOptions) ([]Server
 	return mapAll(wires, func(w serverUsageWire) ServerUsage {
 		return ServerUsage{
 			Server: w.Server.toServer(), StartedAt: w.StartedAt.Time, EndedAt: w.EndedAt.Time,
-			TotalHours: w.TotalHours, TotalMinutes: w.TotalMinutes, BandwidthIn: w.BandwidthIn,
+			TotalHours: w.TotalHours, TotalMinutes: w.TotalMinutes, BandwidthIn: w.BandwidthIn, BandwidthOut: w.BandwidthOut,
 		}
 	}), nil
 }

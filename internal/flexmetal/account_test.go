@@ -80,7 +80,7 @@ func TestAccountCapacityCommits_keepsFullLocationAndInstanceType(t *testing.T) {
 func TestAccountUsage_sendsTheDatesAndDecodesEachServer(t *testing.T) {
 	srv := serverObj("u1", "delivered")
 	body := mustJSON(t, []any{
-		map[string]any{"server": srv, "startedAt": "2025-06-01T00:00:00+00:00", "endedAt": "2025-06-30T12:00:00+00:00", "totalHours": 708, "totalMinutes": 42480, "bandwidthIn": 1234},
+		map[string]any{"server": srv, "startedAt": "2025-06-01T00:00:00+00:00", "endedAt": "2025-06-30T12:00:00+00:00", "totalHours": 708, "totalMinutes": 42480, "bandwidthIn": 1234, "bandwidthOut": 5678},
 		map[string]any{"server": serverObj("u2", "provisioning"), "startedAt": 1748736000, "endedAt": nil, "totalHours": 1, "totalMinutes": 60, "bandwidthIn": 0},
 	})
 	api, rec := newAPI(t, scripted(t, okJSON(body)))
@@ -100,6 +100,10 @@ func TestAccountUsage_sendsTheDatesAndDecodesEachServer(t *testing.T) {
 	u := got[0]
 	if u.Server == nil || u.Server.UUID != "u1" || u.Server.Status != "delivered" || u.TotalHours != 708 || u.TotalMinutes != 42480 || u.BandwidthIn != 1234 {
 		t.Errorf("usage[0] = %+v (server %+v)", u, u.Server)
+	}
+	// The docs' example has bandwidthOut; the published schema does not: absent stays nil.
+	if u.BandwidthOut == nil || *u.BandwidthOut != 5678 || got[1].BandwidthOut != nil {
+		t.Errorf("bandwidthOut = %v and %v, want 5678 and nil (absent)", u.BandwidthOut, got[1].BandwidthOut)
 	}
 	if !u.StartedAt.Equal(time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)) || !u.EndedAt.Equal(time.Date(2025, 6, 30, 12, 0, 0, 0, time.UTC)) {
 		t.Errorf("usage[0] period = %s – %s", u.StartedAt, u.EndedAt)

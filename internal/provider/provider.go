@@ -1,13 +1,14 @@
 // Package provider is the flexmetal Terraform provider on terraform-plugin-framework: its
-// configuration (api_key, base_url, poll_interval), Configure, which builds the API client and the
-// data every type reads (internal/shared.ProviderData), and the lists of types it registers:
+// configuration (api_key, base_url, poll_interval, default_tags, ignore_tag_prefixes),
+// Configure, which builds the API client and the data every type reads
+// (internal/shared.ProviderData), and the lists of types it registers:
 //
 //   - resources: flexmetal_server (internal/server), flexmetal_ssh_key (internal/sshkey),
 //     flexmetal_tag (internal/account);
 //   - data sources: the catalog's locations, instance types and operating systems
 //     (internal/catalog), flexmetal_servers (internal/server), flexmetal_ssh_key(s)
-//     (internal/sshkey), flexmetal_quota, flexmetal_capacity_commits and flexmetal_tags
-//     (internal/account);
+//     (internal/sshkey), flexmetal_quota, flexmetal_capacity_commits, flexmetal_usage and
+//     flexmetal_tags (internal/account);
 //   - ephemeral resources: flexmetal_server_root_password (internal/server);
 //   - list resources (terraform query): flexmetal_server (internal/server) and flexmetal_ssh_key
 //     (internal/sshkey);
@@ -21,9 +22,12 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -84,9 +88,11 @@ func New(version string, clientOptions ...flexmetal.Option) func() provider.Prov
 }
 
 type providerModel struct {
-	APIKey       types.String `tfsdk:"api_key"`
-	BaseURL      types.String `tfsdk:"base_url"`
-	PollInterval types.String `tfsdk:"poll_interval"`
+	APIKey            types.String `tfsdk:"api_key"`
+	BaseURL           types.String `tfsdk:"base_url"`
+	PollInterval      types.String `tfsdk:"poll_interval"`
+	DefaultTags       types.List   `tfsdk:"default_tags"`
+	IgnoreTagPrefixes types.List   `tfsdk:"ignore_tag_prefixes"`
 }
 
 func (p *flexmetalProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -113,6 +119,21 @@ func (p *flexmetalProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Optional:            true,
 				Validators:          []validator.String{shared.DurationValidator(10*time.Millisecond, 10*time.Minute)},
 			},
+			"default_tags": schema.ListAttribute{
+				MarkdownDescription: "Tags every `flexmetal_server` carries besides its own `tags`, e.g. `[\"team:infra\", \"env:prod\"]`. A server's `tags` stays what its configuration says; its `tags_all` shows all the tags it has. Changing `default_tags` updates the tags of every server in place; it never reinstalls or replaces one. A tag may be in both lists.",
+				Optional:            true,
+				ElementType:         types.StringType,
+				Validators: []validator.List{
+					listvalidator.SizeAtMost(shared.MaxTags),
+					listvalidator.ValueStringsAre(shared.TagValidator(), shared.ReservedTagValidator()),
+				},
+			},
+			"ignore_tag_prefixes": schema.ListAttribute{
+				MarkdownDescription: "Tag prefixes, e.g. `[\"backup:\", \"monitoring:\"]`, of tags that other tools set on servers: `flexmetal_server` neither reports them (in `tags` or `tags_all`) nor removes them. A server's `tags` and `default_tags` must not contain such tags.",
+				Optional:            true,
+				ElementType:         types.StringType,
+				Validators:          []validator.List{listvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+			},
 		},
 	}
 }
@@ -127,6 +148,33 @@ func (p *flexmetalProvider) ValidateConfig(ctx context.Context, req provider.Val
 		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Empty FlexMetal API Key",
 			"The provider's api_key is set to an empty string. Set it to your FlexMetal API key, or remove the attribute and set the "+shared.EnvAPIKey+" environment variable.")
 	}
+	defaults, _ := knownStrings(cfg.DefaultTags)
+	prefixes, _ := knownStrings(cfg.IgnoreTagPrefixes)
+	conventions := shared.TagConventions{IgnorePrefixes: prefixes}
+	for i, tag := range defaults {
+		if prefix := conventions.IgnoredBy(tag); prefix != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("default_tags").AtListIndex(i), "Default Tag Is Ignored",
+				fmt.Sprintf("Default tag %q starts with %q, one of ignore_tag_prefixes, so the provider would add it to every server and then ignore it. Remove the tag from default_tags, or the prefix from ignore_tag_prefixes.", tag, prefix))
+		}
+	}
+}
+
+// knownStrings returns a list's strings; known is false when the list or an element is unknown.
+// A null list is known and empty.
+func knownStrings(l types.List) (values []string, known bool) {
+	if l.IsUnknown() {
+		return nil, false
+	}
+	for _, e := range l.Elements() {
+		s, ok := e.(types.String)
+		if !ok || s.IsUnknown() {
+			return nil, false
+		}
+		if !s.IsNull() {
+			values = append(values, s.ValueString())
+		}
+	}
+	return values, true
 }
 
 func (p *flexmetalProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -135,8 +183,16 @@ func (p *flexmetalProvider) Configure(ctx context.Context, req provider.Configur
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	unknown := map[string]bool{}
 	for name, v := range map[string]types.String{"api_key": cfg.APIKey, "base_url": cfg.BaseURL, "poll_interval": cfg.PollInterval} {
-		if v.IsUnknown() {
+		unknown[name] = v.IsUnknown()
+	}
+	// default_tags may be unknown during plan: servers then plan tags_all as unknown. The
+	// ignored prefixes decide what a refresh reports, so they must be known.
+	prefixes, known := knownStrings(cfg.IgnoreTagPrefixes)
+	unknown["ignore_tag_prefixes"] = !known
+	for name, isUnknown := range unknown {
+		if isUnknown {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown Provider Attribute",
 				fmt.Sprintf("The provider's %s depends on a value that is only known after apply. Set it from a variable, a literal or the environment so the provider can be configured during plan.", name))
 		}
@@ -184,6 +240,9 @@ func (p *flexmetalProvider) Configure(ctx context.Context, req provider.Configur
 		resp.Diagnostics.AddError("Unable to Create FlexMetal Client", err.Error())
 		return
 	}
+	defaults, known := knownStrings(cfg.DefaultTags)
+	slices.Sort(defaults)
+	tags := shared.TagConventions{Default: slices.Compact(defaults), DefaultUnknown: !known, IgnorePrefixes: prefixes}
 	data := &shared.ProviderData{
 		Client:  client,
 		Catalog: p.catalogs.Get(baseURL, apiKey, client),
@@ -193,6 +252,7 @@ func (p *flexmetalProvider) Configure(ctx context.Context, req provider.Configur
 		}),
 		Reports:      shared.NewRunReports(),
 		Availability: shared.NewAvailabilityPlanner(),
+		Tags:         tags,
 	}
 	resp.DataSourceData = data
 	resp.ResourceData = data
@@ -261,6 +321,7 @@ func (p *flexmetalProvider) DataSources(context.Context) []func() datasource.Dat
 		server.NewDataSourceList,
 		account.NewQuotaDataSource,
 		account.NewCapacityCommitsDataSource,
+		account.NewUsageDataSource,
 		account.NewTagsDataSource,
 	}
 }

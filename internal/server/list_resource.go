@@ -163,7 +163,9 @@ func (r *serverListResource) List(ctx context.Context, req list.ListRequest, str
 	}
 	servers := slices.DeleteFunc(listed, func(s *flexmetal.Server) bool { return !filter.matches(s) })
 	slices.SortFunc(servers, compareServers)
-	stream.Results = shared.QueryResults(ctx, req, servers, func(s *flexmetal.Server) string { return s.UUID }, serverDisplayName, setImportedServer)
+	stream.Results = shared.QueryResults(ctx, req, servers, func(s *flexmetal.Server) string { return s.UUID }, serverDisplayName, func(ctx context.Context, out *tfsdk.Resource, srv *flexmetal.Server) diag.Diagnostics {
+		return setImportedServer(ctx, out, srv, r.data.Tags)
+	})
 }
 
 // serverDisplayName is how terraform query shows a server: "web-1 (EU: Rotterdam, delivered)".
@@ -177,9 +179,9 @@ func serverDisplayName(srv *flexmetal.Server) string {
 }
 
 // setImportedServer writes into out (a null flexmetal_server object) exactly what importing the
-// server and reading it produces: ImportState's id and allow_reinstall, then Read's applyServer.
-// Configuration generated from it therefore plans as a pure import.
-func setImportedServer(ctx context.Context, out *tfsdk.Resource, srv *flexmetal.Server) diag.Diagnostics {
+// server and reading it produces: ImportState's id and settings, then Read's applyServer with the
+// provider's tag conventions. Configuration generated from it therefore plans as a pure import.
+func setImportedServer(ctx context.Context, out *tfsdk.Resource, srv *flexmetal.Server, tc shared.TagConventions) diag.Diagnostics {
 	// Setting attributes of a null object makes every other attribute a typed null.
 	diags := startImportedServer(ctx, out.SetAttribute, srv.UUID)
 	var m serverModel
@@ -187,7 +189,7 @@ func setImportedServer(ctx context.Context, out *tfsdk.Resource, srv *flexmetal.
 	if diags.HasError() {
 		return diags
 	}
-	diags.Append(m.applyServer(ctx, srv)...)
+	diags.Append(m.applyServer(ctx, srv, tc)...)
 	diags.Append(out.Set(ctx, &m)...)
 	return diags
 }

@@ -65,8 +65,8 @@ func TestServerDisplayName(t *testing.T) {
 }
 
 // TestSetImportedServer: a listed server's resource object is what an import and read give:
-// reported values, allow_reinstall at its default, and null for what the API never reports, so
-// configuration generated from it plans no change.
+// reported values, allow_reinstall and deletion_protection at their defaults, and null for what
+// the API never reports, so configuration generated from it plans no change.
 func TestSetImportedServer(t *testing.T) {
 	ctx := context.Background()
 	s := serverResourceSchema(ctx)
@@ -77,7 +77,7 @@ func TestSetImportedServer(t *testing.T) {
 		InstanceType: "bm7.std.8", OSSlug: "ubuntu-2404-lts", IPAddresses: []string{"192.0.2.10"},
 		Tags: []string{"role:web", shared.CreationTagPrefix + "abc"}, CreatedAt: created, DeliveredAt: &created, ContractID: "C-1",
 	}
-	failOn(t, setImportedServer(ctx, out, srv))
+	failOn(t, setImportedServer(ctx, out, srv, shared.TagConventions{}))
 	var m serverModel
 	failOn(t, out.Get(ctx, &m))
 	osm, ok, d := m.os(ctx)
@@ -89,8 +89,10 @@ func TestSetImportedServer(t *testing.T) {
 		t.Errorf("os = %+v, want the slug only", osm)
 	case !m.Tags.Equal(stringSet(t, "role:web")):
 		t.Errorf("tags = %v, want the creation tag hidden", m.Tags)
-	case !m.AllowReinstall.ValueBool():
-		t.Error("allow_reinstall is not its default, true")
+	case m.AllowReinstall.IsNull() || m.AllowReinstall.ValueBool():
+		t.Error("allow_reinstall is not its default, false")
+	case m.DeletionProtection.IsNull() || m.DeletionProtection.ValueBool():
+		t.Error("deletion_protection is not its default, false")
 	case !m.SSHKeys.IsNull() || !m.PostInstallScript.IsNull() || !m.Overflow.IsNull() || !m.Timeouts.IsNull():
 		t.Errorf("unreported inputs are not null: %+v", m)
 	case m.ContractID.ValueString() != "C-1" || m.IPAddress.ValueString() != "192.0.2.10" || m.Status.ValueString() != "delivered":

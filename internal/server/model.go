@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 
@@ -29,9 +30,11 @@ type serverModel struct {
 	PostInstallScriptWO        types.String   `tfsdk:"post_install_script_wo"`
 	PostInstallScriptWOVersion types.Int64    `tfsdk:"post_install_script_wo_version"`
 	Tags                       types.Set      `tfsdk:"tags"`
+	TagsAll                    types.Set      `tfsdk:"tags_all"`
 	ContractID                 types.String   `tfsdk:"contract_id"`
 	Overflow                   types.Bool     `tfsdk:"overflow"`
 	AllowReinstall             types.Bool     `tfsdk:"allow_reinstall"`
+	DeletionProtection         types.Bool     `tfsdk:"deletion_protection"`
 	Timeouts                   timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -98,10 +101,9 @@ func (m serverModel) toCreateRequest(ctx context.Context) (flexmetal.CreateServe
 		ContractID:        m.ContractID.ValueString(),
 		Overflow:          m.Overflow.ValueBool(),
 	}
-	if !m.Tags.IsNull() && !m.Tags.IsUnknown() {
-		diags.Append(m.Tags.ElementsAs(ctx, &req.Tags, false)...)
-		sort.Strings(req.Tags)
-	}
+	// tags_all: the configured tags and the provider's default_tags, as planned.
+	req.Tags = knownSetStrings(m.TagsAll)
+	sort.Strings(req.Tags)
 	return req, diags
 }
 
@@ -147,10 +149,10 @@ func (m serverModel) toReinstallRequest(ctx context.Context) (flexmetal.Reinstal
 	return req, diags
 }
 
-// applyServer copies what the API reports into the model. Attributes the API never returns
-// (ssh_keys, post_install_script, the os customizations, overflow) keep their current values,
-// so a refresh does not invent drift.
-func (m *serverModel) applyServer(ctx context.Context, srv *flexmetal.Server) diag.Diagnostics {
+// applyServer copies what the API reports into the model, tags by the provider's conventions.
+// Attributes the API never returns (ssh_keys, post_install_script, the os customizations,
+// overflow) keep their current values, so a refresh does not invent drift.
+func (m *serverModel) applyServer(ctx context.Context, srv *flexmetal.Server, tc shared.TagConventions) diag.Diagnostics {
 	var diags diag.Diagnostics
 	m.fromAPI(srv)
 	m.Name = types.StringValue(srv.Name)
@@ -178,12 +180,7 @@ func (m *serverModel) applyServer(ctx context.Context, srv *flexmetal.Server) di
 	diags.Append(d...)
 	m.OS = obj
 
-	tags := visibleTags(srv.Tags)
-	if len(tags) == 0 && (m.Tags.IsNull() || m.Tags.IsUnknown()) {
-		m.Tags = types.SetNull(types.StringType)
-	} else {
-		m.Tags = shared.StringSetValue(tags)
-	}
+	m.applyTags(srv.Tags, tc)
 	if srv.ContractID != "" {
 		m.ContractID = types.StringValue(srv.ContractID)
 	} else if m.ContractID.IsUnknown() {
@@ -210,6 +207,48 @@ func (m *serverModel) nullUnknowns() {
 	if m.Tags.IsUnknown() {
 		m.Tags = types.SetNull(types.StringType)
 	}
+	if m.TagsAll.IsUnknown() {
+		m.TagsAll = types.SetNull(types.StringType)
+	}
+}
+
+// applyTags sets tags_all to the tags the server reports, without the creation tag and ignored
+// tags, and tags to those of them the configuration owns: every one tags already held, and any
+// other that is not a default tag (drift, for the plan to show). So a tag that is in both tags
+// and default_tags stays in tags, and a default tag alone never appears there: neither causes a
+// difference in the next plan.
+func (m *serverModel) applyTags(reported []string, tc shared.TagConventions) {
+	all := slices.DeleteFunc(visibleTags(reported), tc.Ignored)
+	prior := knownSetStrings(m.Tags)
+	defaults := tc.Default
+	if tc.DefaultUnknown {
+		// Until default_tags is known, take the defaults to be what tags_all held beyond tags.
+		defaults = slices.DeleteFunc(knownSetStrings(m.TagsAll), func(t string) bool { return slices.Contains(prior, t) })
+	}
+	own := make([]string, 0, len(all))
+	for _, t := range all {
+		if slices.Contains(prior, t) || !slices.Contains(defaults, t) {
+			own = append(own, t)
+		}
+	}
+	if len(own) == 0 && (m.Tags.IsNull() || m.Tags.IsUnknown()) {
+		m.Tags = types.SetNull(types.StringType)
+	} else {
+		m.Tags = shared.StringSetValue(own)
+	}
+	m.TagsAll = shared.StringSetValue(all)
+}
+
+// knownSetStrings returns the known elements of a set of strings, none when it is null or
+// unknown.
+func knownSetStrings(s types.Set) []string {
+	var out []string
+	for _, e := range s.Elements() {
+		if v, ok := e.(types.String); ok && !v.IsNull() && !v.IsUnknown() {
+			out = append(out, v.ValueString())
+		}
+	}
+	return out
 }
 
 // visibleTags drops the provider's own creation tag and sorts the rest.

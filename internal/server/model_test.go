@@ -70,8 +70,10 @@ func TestServerModelToCreateRequest(t *testing.T) {
 		SSHKeys:           stringList(t, simulator.ExamplePublicKeyEd25519, "7561c39d-0000-4000-8000-000000000001"),
 		PostInstallScript: types.StringValue("#!/bin/sh\ntrue"),
 		Tags:              stringSet(t, "role_web", "env:prod"),
-		ContractID:        types.StringValue("POOL-1"),
-		Overflow:          types.BoolValue(true),
+		// As planned: tags and the provider's default_tags, which the order carries.
+		TagsAll:    stringSet(t, "role_web", "env:prod", "team:infra"),
+		ContractID: types.StringValue("POOL-1"),
+		Overflow:   types.BoolValue(true),
 	}
 	got, diags := m.toCreateRequest(context.Background())
 	failOn(t, diags)
@@ -84,7 +86,7 @@ func TestServerModelToCreateRequest(t *testing.T) {
 		},
 		SSHKeys:           []string{simulator.ExamplePublicKeyEd25519, "7561c39d-0000-4000-8000-000000000001"},
 		PostInstallScript: "#!/bin/sh\ntrue",
-		Tags:              []string{"env:prod", "role_web"},
+		Tags:              []string{"env:prod", "role_web", "team:infra"},
 		ContractID:        "POOL-1",
 		Overflow:          true,
 	}
@@ -150,7 +152,7 @@ func TestServerModelApplyServer(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			m := c.prior
-			failOn(t, m.applyServer(context.Background(), api))
+			failOn(t, m.applyServer(context.Background(), api, shared.TagConventions{}))
 			if m.ID.ValueString() != api.UUID || m.Name.ValueString() != "web-1" || m.Location.ValueString() != "EU: Rotterdam" ||
 				m.InstanceType.ValueString() != "bm7.std.8" || m.Status.ValueString() != "delivered" || m.StatusMessage.ValueString() != "OK" {
 				t.Errorf("reported attributes wrong: %+v", m)
@@ -180,7 +182,7 @@ func TestServerModelApplyServer(t *testing.T) {
 func TestServerModelApplyServer_emptyTagsStayNullWhenUnset(t *testing.T) {
 	for _, prior := range []types.Set{types.SetNull(types.StringType), stringSet(t)} {
 		m := serverModel{OS: types.ObjectNull(serverOSAttrTypes()), Tags: prior}
-		failOn(t, m.applyServer(context.Background(), &flexmetal.Server{UUID: "u", Tags: []string{shared.CreationTagPrefix + "x"}}))
+		failOn(t, m.applyServer(context.Background(), &flexmetal.Server{UUID: "u", Tags: []string{shared.CreationTagPrefix + "x"}}, shared.TagConventions{}))
 		if prior.IsNull() != m.Tags.IsNull() || len(m.Tags.Elements()) != 0 {
 			t.Errorf("prior %v: tags = %v, want the same emptiness (no drift between null and [])", prior, m.Tags)
 		}
@@ -211,5 +213,47 @@ func TestChoicesText_namesClosestFirst(t *testing.T) {
 	}
 	if got := shared.ChoicesText("x", nil); got == "" {
 		t.Error("choicesText with no choices must still explain")
+	}
+}
+
+// TestServerModelApplyTags: tags keeps what the configuration owns and tags_all what the server
+// carries, so neither overlapping nor default tags cause a difference in the next plan.
+func TestServerModelApplyTags(t *testing.T) {
+	null := types.SetNull(types.StringType)
+	defaults := shared.TagConventions{Default: []string{"env:prod", "team:infra"}, IgnorePrefixes: []string{"backup:"}}
+	cases := []struct {
+		name              string
+		tags, tagsAll     types.Set
+		reported          []string
+		tc                shared.TagConventions
+		wantTags, wantAll types.Set
+	}{
+		{"a tag in both lists stays in tags", stringSet(t, "env:prod", "role:web"), null,
+			[]string{"env:prod", "role:web", "team:infra", shared.CreationTagPrefix + "x"}, defaults,
+			stringSet(t, "env:prod", "role:web"), stringSet(t, "env:prod", "role:web", "team:infra")},
+		{"default tags alone leave unset tags null", null, null,
+			[]string{"env:prod", "team:infra"}, defaults, null, stringSet(t, "env:prod", "team:infra")},
+		{"a tag set outside Terraform is drift", stringSet(t, "role:web"), null,
+			[]string{"role:web", "team:infra", "env:prod", "console"}, defaults,
+			stringSet(t, "console", "role:web"), stringSet(t, "console", "env:prod", "role:web", "team:infra")},
+		{"ignored tags are in neither", stringSet(t, "role:web"), null,
+			[]string{"role:web", "backup:daily", "env:prod", "team:infra"}, defaults,
+			stringSet(t, "role:web"), stringSet(t, "env:prod", "role:web", "team:infra")},
+		{"a tag removed outside Terraform is drift", stringSet(t, "role:web"), null,
+			nil, defaults, shared.StringSetValue(nil), shared.StringSetValue(nil)},
+		{"an import leaves default tags out of tags", null, null,
+			[]string{"env:prod", "role:web", "team:infra"}, defaults, stringSet(t, "role:web"), stringSet(t, "env:prod", "role:web", "team:infra")},
+		{"unknown default_tags are taken to be the previous ones", stringSet(t, "role:web"), stringSet(t, "role:web", "team:infra"),
+			[]string{"role:web", "team:infra", "console"}, shared.TagConventions{DefaultUnknown: true},
+			stringSet(t, "console", "role:web"), stringSet(t, "console", "role:web", "team:infra")},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := serverModel{Tags: c.tags, TagsAll: c.tagsAll}
+			m.applyTags(c.reported, c.tc)
+			if !m.Tags.Equal(c.wantTags) || !m.TagsAll.Equal(c.wantAll) {
+				t.Errorf("tags = %v, tags_all = %v; want %v and %v", m.Tags, m.TagsAll, c.wantTags, c.wantAll)
+			}
+		})
 	}
 }

@@ -36,7 +36,7 @@ const (
 	// is false.
 	reinstalls
 	// updatesInPlace: Update changes it without touching the machine (tags through the tag
-	// endpoints) or it only concerns Terraform (allow_reinstall, timeouts).
+	// endpoints) or it only concerns Terraform (allow_reinstall, deletion_protection, timeouts).
 	updatesInPlace
 	// versioned: a write-only input, null in every plan and state; the change of its _version
 	// input stands for it.
@@ -73,6 +73,7 @@ var serverInputRules = []struct {
 	{path: path.Root("post_install_script_wo"), effect: versioned},
 	{path: path.Root("tags"), effect: updatesInPlace},
 	{path: path.Root("allow_reinstall"), effect: updatesInPlace},
+	{path: path.Root("deletion_protection"), effect: updatesInPlace},
 	{path: path.Root("timeouts"), effect: updatesInPlace},
 }
 
@@ -143,14 +144,6 @@ func (r *serverResource) ValidateConfig(ctx context.Context, req resource.Valida
 }
 
 func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
-	}
-	var plan serverModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	var state *serverModel
 	if !req.State.Raw.IsNull() {
 		state = &serverModel{}
@@ -159,6 +152,20 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			return
 		}
 	}
+	if req.Plan.Raw.IsNull() {
+		// Destroy: the plan is null, whether the resource block was deleted or terraform destroy
+		// was run, so only the state can say the server is protected.
+		if state != nil && state.DeletionProtection.ValueBool() {
+			refuseProtected(state, "destroys", nil, &resp.Diagnostics)
+		}
+		return
+	}
+	var plan serverModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.planTagsAll(ctx, plan, resp)
 
 	if state != nil && state.Status.ValueString() == flexmetal.StatusFailed {
 		// A failed server is of no use and cannot recover: replace it, as Terraform does for a
@@ -173,18 +180,33 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if state != nil {
 		replace, reinstall := plannedChanges(ctx, req.Plan.GetAttribute, req.State.GetAttribute, req.Config.GetAttribute, adopting(ctx, req.Private), &resp.Diagnostics)
 		resp.RequiresReplace = append(resp.RequiresReplace, replace...)
+		// A reinstall that an earlier apply sent and the API finished since is recorded, not sent
+		// again (reinstallServer): it neither reinstalls nor replaces.
+		finished := len(reinstall) > 0 && r.reinstallAlreadyFinished(ctx, req, plan, state, &resp.Diagnostics)
+		inPlace := len(reinstall) > 0 && !finished && (plan.AllowReinstall.ValueBool() || plan.AllowReinstall.IsUnknown())
 		switch {
-		case len(reinstall) == 0:
-		case r.reinstallAlreadyFinished(ctx, req, plan, state, &resp.Diagnostics):
-			// The apply records it without sending it again (reinstallServer).
-		case plan.AllowReinstall.ValueBool() || plan.AllowReinstall.IsUnknown():
+		case len(reinstall) == 0 || finished:
+		case inPlace:
 			warnReinstall(state, reinstall, &resp.Diagnostics)
 			// A reinstall delivers the server again: these are only known after it.
 			for _, name := range []string{"status", "status_message", "delivered_at"} {
 				resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), types.StringUnknown())...)
 			}
 		default:
+			// Only when the erasing change alone replaces the server: a reinstall would not keep
+			// one that is replaced anyway (its location changed, or it failed).
+			if len(resp.RequiresReplace) == 0 {
+				warnReplaceForReinstall(state, reinstall, &resp.Diagnostics)
+			}
 			resp.RequiresReplace = append(resp.RequiresReplace, reinstall...)
+		}
+		if state.DeletionProtection.ValueBool() {
+			switch {
+			case len(resp.RequiresReplace) > 0:
+				refuseProtected(state, "replaces", resp.RequiresReplace, &resp.Diagnostics)
+			case inPlace:
+				refuseProtected(state, "reinstalls", reinstall, &resp.Diagnostics)
+			}
 		}
 	}
 	if r.data != nil {
@@ -194,6 +216,34 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	r.warnOverQuota(ctx, req, resp, plan, state)
 }
 
+// planTagsAll plans tags_all as tags and the provider's default_tags, unknown while either is
+// (so the apply may fill in any value without an inconsistent plan), and refuses configured tags
+// that the provider would ignore.
+func (r *serverResource) planTagsAll(ctx context.Context, plan serverModel, resp *resource.ModifyPlanResponse) {
+	tagsKnown := !plan.Tags.IsUnknown() && !slices.ContainsFunc(plan.Tags.Elements(), attr.Value.IsUnknown)
+	var tc shared.TagConventions
+	if r.data != nil {
+		tc = r.data.Tags
+	}
+	tags := knownSetStrings(plan.Tags)
+	for _, tag := range tags {
+		if prefix := tc.IgnoredBy(tag); prefix != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("tags"), "Tag Is Ignored by the Provider",
+				fmt.Sprintf("Tag %q starts with %q, one of the provider's ignore_tag_prefixes, so the provider would set it and then never see it again. Remove it from tags, or the prefix from ignore_tag_prefixes.", tag, prefix))
+		}
+	}
+	tagsAll := types.SetUnknown(types.StringType)
+	if tagsKnown && r.data != nil && !tc.DefaultUnknown {
+		all := slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(tags), tc.Default...))))
+		if len(all) > shared.MaxTags {
+			resp.Diagnostics.AddAttributeError(path.Root("tags"), "Too Many Tags",
+				fmt.Sprintf("With the provider's default_tags the server would carry %d tags; the API allows at most %d. Remove some from tags or default_tags.", len(all), shared.MaxTags))
+		}
+		tagsAll = shared.StringSetValue(all)
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("tags_all"), tagsAll)...)
+}
+
 // warnReinstall says, on the first changed attribute (so Terraform names the resource and the
 // line), that applying reinstalls the server: "update in-place" alone reads harmless, but the
 // disks are erased. The summary names the server: Terraform's human output folds warnings with
@@ -201,13 +251,43 @@ func (r *serverResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 // hide which servers of a fleet lose their disks. Plans are made concurrently, in no fixed order,
 // so no one warning could list the others; one per server, each named, can.
 func warnReinstall(state *serverModel, changed path.Paths, diags *diag.Diagnostics) {
-	names := make([]string, len(changed))
-	for i, p := range changed {
+	diags.AddAttributeWarning(shared.ConfigLinePath(changed[0]), reinstallWarningSummary(state.Name.ValueString()),
+		fmt.Sprintf("Applying this plan reinstalls server %s (%s) in place because %s changed: its disks are erased and the operating system is installed again. It keeps its id and IP addresses. To order a new server instead, remove allow_reinstall = true (false is the default).",
+			state.ID.ValueString(), state.Name.ValueString(), pathNames(changed)))
+}
+
+// warnReplaceForReinstall says, on the first changed attribute, that a change which erases the
+// disks replaces the server because allow_reinstall is false, and that a reinstall would keep it:
+// a user used to other providers' in-place reinstalls would otherwise lose IP addresses unawares.
+func warnReplaceForReinstall(state *serverModel, changed path.Paths, diags *diag.Diagnostics) {
+	diags.AddAttributeWarning(shared.ConfigLinePath(changed[0]), "Server Will Be Replaced",
+		fmt.Sprintf("Applying this plan replaces server %s (%s) because %s changed: a new server is ordered, with new IP addresses, and this one is released, its disks erased. Setting allow_reinstall = true would instead reinstall this server in place, keeping it and its IP addresses (its disks are erased either way).",
+			state.ID.ValueString(), state.Name.ValueString(), pathNames(changed)))
+}
+
+// refuseProtected fails a plan that destroys, replaces or reinstalls (verb) a server whose state
+// has deletion_protection = true; changed names the attributes that caused it, none for a destroy.
+func refuseProtected(state *serverModel, verb string, changed path.Paths, diags *diag.Diagnostics) {
+	server := fmt.Sprintf("server %s (%s)", state.ID.ValueString(), state.Name.ValueString())
+	because := ""
+	if len(changed) > 0 {
+		because = " because " + pathNames(changed) + " changed"
+	}
+	detail := fmt.Sprintf("This plan %s %s%s, but the server has deletion_protection = true. To go ahead, first set deletion_protection = false and apply that on its own (it changes only the state, no API request), then plan this change again.", verb, server, because)
+	if len(changed) == 0 {
+		diags.AddError("Server Is Protected From Deletion", detail+" If the resource block was deleted, put it back with deletion_protection = false for that apply.")
+		return
+	}
+	diags.AddAttributeError(path.Root("deletion_protection"), "Server Is Protected From Deletion", detail)
+}
+
+// pathNames lists attribute paths for a message, e.g. "os.slug, name".
+func pathNames(paths path.Paths) string {
+	names := make([]string, len(paths))
+	for i, p := range paths {
 		names[i] = p.String()
 	}
-	diags.AddAttributeWarning(shared.ConfigLinePath(changed[0]), reinstallWarningSummary(state.Name.ValueString()),
-		fmt.Sprintf("Applying this plan reinstalls server %s (%s) in place because %s changed: its disks are erased and the operating system is installed again. It keeps its id and IP addresses. To order a new server instead, set allow_reinstall = false.",
-			state.ID.ValueString(), state.Name.ValueString(), strings.Join(names, ", ")))
+	return strings.Join(names, ", ")
 }
 
 // reinstallWarningSummary is the summary of the reinstall warning for the server named name.

@@ -95,7 +95,7 @@ func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest,
 
 	// The server exists and is billed once delivered: record it before anything else can fail,
 	// so an error from here on leaves a tainted resource instead of an orphan.
-	resp.Diagnostics.Append(plan.applyServer(ctx, srv)...)
+	resp.Diagnostics.Append(plan.applyServer(ctx, srv, r.data.Tags)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(shared.SetIdentity(ctx, resp.Identity, srv.UUID)...)
 	if resp.Diagnostics.HasError() {
@@ -109,7 +109,7 @@ func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest,
 
 	delivered, err := client.Servers.WaitForDelivery(ctx, srv.UUID, progressLogger(ctx, "delivery"))
 	if delivered != nil {
-		resp.Diagnostics.Append(plan.applyServer(ctx, delivered)...)
+		resp.Diagnostics.Append(plan.applyServer(ctx, delivered, r.data.Tags)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
 	switch {
@@ -227,7 +227,7 @@ func (r *serverResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	prior := state
-	resp.Diagnostics.Append(state.applyServer(ctx, srv)...)
+	resp.Diagnostics.Append(state.applyServer(ctx, srv, r.data.Tags)...)
 	if reinstallIncomplete(ctx, req.Private) {
 		// The API already reports the name and OS of the reinstall that did not complete; the
 		// state keeps the previous ones so the plan still shows the change to apply.
@@ -251,6 +251,12 @@ func diffTags(a, b []string) []string {
 func (r *serverResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	state, ok := shared.Decode[serverModel](ctx, r.data, serverTypeName, req.State.Get, &resp.Diagnostics)
 	if !ok {
+		return
+	}
+	if state.DeletionProtection.ValueBool() {
+		// ModifyPlan refuses such a plan already; this covers Terraform versions that do not ask
+		// the provider to plan a destroy.
+		refuseProtected(&state, "destroys", nil, &resp.Diagnostics)
 		return
 	}
 	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
@@ -333,10 +339,12 @@ func (r *serverResource) ImportState(ctx context.Context, req resource.ImportSta
 }
 
 // startImportedServer sets what an import knows of a server before the read that follows: its id,
-// and allow_reinstall (a setting the API does not know) at its default, as for a new server. The
+// and allow_reinstall and deletion_protection (settings the API does not know) at their defaults,
+// as for a new server. The
 // flexmetal_server list resource starts its results the same way.
 func startImportedServer(ctx context.Context, set func(context.Context, path.Path, any) diag.Diagnostics, id string) diag.Diagnostics {
 	diags := set(ctx, path.Root("id"), id)
-	diags.Append(set(ctx, path.Root("allow_reinstall"), true)...)
+	diags.Append(set(ctx, path.Root("allow_reinstall"), false)...)
+	diags.Append(set(ctx, path.Root("deletion_protection"), false)...)
 	return diags
 }

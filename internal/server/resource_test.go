@@ -439,6 +439,7 @@ import {
     slug       = "ubuntu-2404-lts"
     partitions = [{ target = "/", filesystem = "ext4", size = -1 }]
   }`, Extra: `  tags = ["imported"]
+  allow_reinstall = true
   post_install_script = "echo legacy"`}.Render())
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },

@@ -37,7 +37,7 @@ func (r *serverResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 // it rather than written out a second time.
 func serverResourceSchema(ctx context.Context) schema.Schema {
 	return schema.Schema{
-		MarkdownDescription: "A FlexMetal bare-metal server. Creating it orders the server and waits until it is `delivered`; destroying it releases the server (billing stops once it is `released`). Changing `tags` updates it in place; changing `name`, `os`, `ssh_keys`, `post_install_script` or `post_install_script_wo_version` reinstalls it in place (same server and IP addresses, disks erased) unless `allow_reinstall` is `false`; changing `location`, `instance_type`, `contract_id` or `overflow` replaces it.",
+		MarkdownDescription: "A FlexMetal bare-metal server. Creating it orders the server and waits until it is `delivered`; destroying it releases the server (billing stops once it is `released`). Changing `tags` or `deletion_protection` updates it in place; changing `name`, `os`, `ssh_keys`, `post_install_script` or `post_install_script_wo_version` erases its disks: it replaces the server with a newly ordered one, or reinstalls it in place (same server and IP addresses) when `allow_reinstall` is `true`; changing `location`, `instance_type`, `contract_id` or `overflow` replaces it. While `deletion_protection` is `true`, a plan that would destroy, replace or reinstall it fails.",
 		Attributes: shared.WithAttributes(serverReportedAttributes.Resource(), map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Host name of the server, e.g. `web-1.example.com`. Changing it reinstalls the server (see `allow_reinstall`).",
@@ -124,19 +124,30 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("post_install_script_wo"))},
 			},
 			"allow_reinstall": schema.BoolAttribute{
-				MarkdownDescription: "Whether a change to `name`, `os`, `ssh_keys`, `post_install_script` or `post_install_script_wo_version` reinstalls the server in place (`true`, the default: same server, same IP addresses, disks erased) or replaces it with a newly ordered one (`false`, for servers treated as immutable). Either way the plan warns before a server is reinstalled.",
+				MarkdownDescription: "Whether a change to `name`, `os`, `ssh_keys`, `post_install_script` or `post_install_script_wo_version`, which erases the disks, reinstalls the server in place (`true`: same server, same IP addresses) or replaces it with a newly ordered one (`false`, the default). A replacement shows in the plan, and in `terraform show -json`, as a delete, which policy checks look for; an in-place reinstall shows as an update. Either way the plan warns before a server's disks are erased.",
 				Optional:            true,
 				Computed:            true,
-				Default:             booldefault.StaticBool(true),
+				Default:             booldefault.StaticBool(false),
+			},
+			"deletion_protection": schema.BoolAttribute{
+				MarkdownDescription: "Whether the server is protected from being destroyed, replaced or reinstalled: while `true` (in the state), a plan that would do any of these fails, naming the server. Unlike `lifecycle { prevent_destroy }`, it still protects the server when its resource block is deleted from the configuration. To go ahead, set it to `false` and apply (which changes only the state, no API request), then plan the change. Default `false`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
 			},
 			"tags": schema.SetAttribute{
-				MarkdownDescription: "Tags, each matching `[A-Za-z0-9_:-]{1,64}` (e.g. `env:prod`), at most 60. The prefix `tf-create:` is reserved for the provider. Updated in place; tags changed outside Terraform show up as drift.",
+				MarkdownDescription: "Tags, each matching `[A-Za-z0-9_:-]{1,64}` (e.g. `env:prod`); with the provider's `default_tags`, at most 60. The prefix `tf-create:` is reserved for the provider, and tags starting with one of the provider's `ignore_tag_prefixes` are refused. Updated in place; tags changed outside Terraform show up as drift. The server also carries the provider's `default_tags` (see `tags_all`).",
 				Optional:            true,
 				ElementType:         types.StringType,
 				Validators: []validator.Set{
 					setvalidator.SizeAtMost(shared.MaxTags),
 					setvalidator.ValueStringsAre(shared.TagValidator(), shared.ReservedTagValidator()),
 				},
+			},
+			"tags_all": schema.SetAttribute{
+				MarkdownDescription: "All the tags the server carries: `tags` and the provider's `default_tags`, without those starting with one of the provider's `ignore_tag_prefixes`. Unknown in a plan while `default_tags` is.",
+				Computed:            true,
+				ElementType:         types.StringType,
 			},
 			"contract_id": schema.StringAttribute{
 				MarkdownDescription: "Contract of a committed capacity pool to order from (upper case letters, digits, `_`, `-`, `.`). When unset, the API chooses (committed capacity first) and reports the contract used.",

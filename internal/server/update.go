@@ -106,7 +106,7 @@ func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest,
 		}
 		state.fromAPI(srv)
 		if len(reinstall) == 0 {
-			resp.Diagnostics.Append(plan.applyServer(ctx, srv)...)
+			resp.Diagnostics.Append(plan.applyServer(ctx, srv, r.data.Tags)...)
 		}
 	}
 	if len(reinstall) > 0 {
@@ -115,7 +115,7 @@ func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest,
 			// The tags are as planned; the installation is not: the state keeps the previous
 			// values, so the next plan still shows the change.
 			kept := state
-			kept.Tags, kept.AllowReinstall, kept.Timeouts = plan.Tags, plan.AllowReinstall, plan.Timeouts
+			kept.Tags, kept.TagsAll, kept.AllowReinstall, kept.DeletionProtection, kept.Timeouts = plan.Tags, plan.TagsAll, plan.AllowReinstall, plan.DeletionProtection, plan.Timeouts
 			if srv != nil {
 				kept.fromAPI(srv)
 			}
@@ -129,7 +129,7 @@ func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest,
 			return
 		}
 		tflog.Info(ctx, "FlexMetal server reinstalled", map[string]any{"id": id, "name": srv.Name, "os": srv.OSSlug})
-		resp.Diagnostics.Append(plan.applyServer(ctx, srv)...)
+		resp.Diagnostics.Append(plan.applyServer(ctx, srv, r.data.Tags)...)
 	}
 	// Without a reinstall the computed attributes were planned as their prior values, so the
 	// state keeps the plan: a status that moved on meanwhile is picked up by the next refresh
@@ -142,17 +142,14 @@ func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest,
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReinstallKey, nil)...)
 }
 
-// updateTags removes and adds tags until the server carries the planned ones.
+// updateTags removes and adds tags until the server carries the planned tags_all (tags and the
+// provider's default_tags). Ignored tags are in neither, so they stay as other tools set them.
 func (r *serverResource) updateTags(ctx context.Context, id string, plan, state serverModel, diags *diag.Diagnostics) bool {
-	var want, have []string
-	if !plan.Tags.IsNull() {
-		diags.Append(plan.Tags.ElementsAs(ctx, &want, false)...)
-	}
-	if !state.Tags.IsNull() {
-		diags.Append(state.Tags.ElementsAs(ctx, &have, false)...)
-	}
-	if diags.HasError() {
-		return false
+	want := knownSetStrings(plan.TagsAll)
+	have := knownSetStrings(state.TagsAll)
+	if state.TagsAll.IsNull() {
+		// A state written before tags_all existed: what it knew of the server's tags.
+		have = knownSetStrings(state.Tags)
 	}
 	client := r.data.Client
 	for _, tag := range diffTags(have, want) {

@@ -18,6 +18,9 @@ import (
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
 )
 
+// inPlace opts in to reinstalls: without it, the changes below would replace the server.
+const inPlace = "  allow_reinstall = true\n"
+
 // reinstalled checks that the server has been reinstalled exactly patches times in all, the last
 // time with the given name and OS slug.
 func reinstalled(e *acctest.SimEnv, id *string, patches int, name, slug string) resource.TestCheckFunc {
@@ -62,15 +65,15 @@ func TestAccServer_reinstallInPlace(t *testing.T) {
 		hcl  acctest.ServerHCL
 		slug string
 	}{
-		{"name", acctest.ServerHCL{Name: "renamed"}, "ubuntu-2404-lts"},
-		{"os.slug", acctest.ServerHCL{Name: "renamed", OS: `{ slug = "debian-12" }`}, "debian-12"},
-		{"os.partitions", acctest.ServerHCL{Name: "renamed", OS: partitioned}, "debian-12"},
-		{"os.kernel_params", acctest.ServerHCL{Name: "renamed", OS: talos}, "debian-12"},
-		{"ssh_keys", acctest.ServerHCL{Name: "renamed", OS: talos, SSHKeys: fmt.Sprintf("[%q]", acctest.TestPublicKey2)}, "debian-12"},
-		{"post_install_script", acctest.ServerHCL{Name: "renamed", OS: talos, SSHKeys: fmt.Sprintf("[%q]", acctest.TestPublicKey2), Extra: `  post_install_script = "echo v2"`}, "debian-12"},
+		{"name", acctest.ServerHCL{Name: "renamed", Extra: inPlace}, "ubuntu-2404-lts"},
+		{"os.slug", acctest.ServerHCL{Name: "renamed", OS: `{ slug = "debian-12" }`, Extra: inPlace}, "debian-12"},
+		{"os.partitions", acctest.ServerHCL{Name: "renamed", OS: partitioned, Extra: inPlace}, "debian-12"},
+		{"os.kernel_params", acctest.ServerHCL{Name: "renamed", OS: talos, Extra: inPlace}, "debian-12"},
+		{"ssh_keys", acctest.ServerHCL{Name: "renamed", OS: talos, SSHKeys: fmt.Sprintf("[%q]", acctest.TestPublicKey2), Extra: inPlace}, "debian-12"},
+		{"post_install_script", acctest.ServerHCL{Name: "renamed", OS: talos, SSHKeys: fmt.Sprintf("[%q]", acctest.TestPublicKey2), Extra: inPlace + `  post_install_script = "echo v2"`}, "debian-12"},
 	}
 	testSteps := []resource.TestStep{{
-		Config:            env.Config(acctest.ServerHCL{Name: "original"}.Render()),
+		Config:            env.Config(acctest.ServerHCL{Name: "original", Extra: inPlace}.Render()),
 		Check:             acctest.CaptureID(acctest.ServerAddr, &id),
 		ConfigStateChecks: kept(),
 	}}
@@ -106,9 +109,9 @@ func TestAccServer_reinstallAndTagsInOneApply(t *testing.T) {
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
 		Steps: []resource.TestStep{
-			{Config: env.Config(acctest.ServerHCL{Name: "both", Extra: `  tags = ["a", "b"]`}.Render()), Check: acctest.CaptureID(acctest.ServerAddr, &id)},
+			{Config: env.Config(acctest.ServerHCL{Name: "both", Extra: inPlace + `  tags = ["a", "b"]`}.Render()), Check: acctest.CaptureID(acctest.ServerAddr, &id)},
 			{
-				Config: env.Config(acctest.ServerHCL{Name: "both", OS: `{ slug = "debian-12" }`, Extra: `  tags = ["b", "c"]`}.Render()),
+				Config: env.Config(acctest.ServerHCL{Name: "both", OS: `{ slug = "debian-12" }`, Extra: inPlace + `  tags = ["b", "c"]`}.Render()),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(acctest.ServerAddr, plancheck.ResourceActionUpdate),
 				}},
@@ -129,13 +132,13 @@ func TestAccServer_reinstallAndTagsInOneApply(t *testing.T) {
 func TestAccServer_failedReinstallLeavesAFailedServerToReplace(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	var id, replacement string
-	failing := env.Config(acctest.ServerHCL{Name: "db-fail-reinstall", OS: `{ slug = "debian-12" }`}.Render())
+	failing := env.Config(acctest.ServerHCL{Name: "db-fail-reinstall", OS: `{ slug = "debian-12" }`, Extra: inPlace}.Render())
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
 		Steps: []resource.TestStep{
-			{Config: env.Config(acctest.ServerHCL{Name: "db"}.Render()), Check: acctest.CaptureID(acctest.ServerAddr, &id)},
+			{Config: env.Config(acctest.ServerHCL{Name: "db", Extra: inPlace}.Render()), Check: acctest.CaptureID(acctest.ServerAddr, &id)},
 			{
 				Config:      failing,
 				ExpectError: acctest.ErrorPattern(`(?s)Server Reinstall Failed.*the API's message: "` + regexp.QuoteMeta(simulator.ReinstallFailureMessage) + `".*next plan shows the change again`),
@@ -163,13 +166,13 @@ func TestAccServer_failedReinstallLeavesAFailedServerToReplace(t *testing.T) {
 func TestAccServer_failedReinstallOnDeliveredServerIsRetried(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{ReinstallFailKeepNamePattern: regexp.MustCompile(`^flaky$`)})
 	var id string
-	cfg := env.Config(acctest.ServerHCL{Name: "flaky", OS: `{ slug = "debian-12" }`}.Render())
+	cfg := env.Config(acctest.ServerHCL{Name: "flaky", OS: `{ slug = "debian-12" }`, Extra: inPlace}.Render())
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
 		Steps: []resource.TestStep{
-			{Config: env.Config(acctest.ServerHCL{Name: "stable"}.Render()), Check: acctest.CaptureID(acctest.ServerAddr, &id)},
+			{Config: env.Config(acctest.ServerHCL{Name: "stable", Extra: inPlace}.Render()), Check: acctest.CaptureID(acctest.ServerAddr, &id)},
 			{Config: cfg, ExpectError: acctest.ErrorPattern(`(?s)Server Reinstall Failed.*"delivered", the next apply reinstalls it again`)},
 			{
 				PreConfig: func() {
@@ -196,13 +199,13 @@ func TestAccServer_failedReinstallOnDeliveredServerIsRetried(t *testing.T) {
 func TestAccServer_reinstallTimeoutWaitsForTheRunningOne(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{StuckNamePattern: regexp.MustCompile(`^slow$`)})
 	var id string
-	cfg := env.Config(acctest.ServerHCL{Name: "slow", Extra: `  timeouts = { update = "1s" }`}.Render())
+	cfg := env.Config(acctest.ServerHCL{Name: "slow", Extra: inPlace + `  timeouts = { update = "1s" }`}.Render())
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
 		Steps: []resource.TestStep{
-			{Config: env.Config(acctest.ServerHCL{Name: "quick"}.Render()), Check: acctest.CaptureID(acctest.ServerAddr, &id)},
+			{Config: env.Config(acctest.ServerHCL{Name: "quick", Extra: inPlace}.Render()), Check: acctest.CaptureID(acctest.ServerAddr, &id)},
 			{Config: cfg, ExpectError: acctest.ErrorPattern(`(?s)Server Reinstall Did Not Complete.*update timeout of 1s ran out.*raise timeouts.update`)},
 			{
 				Config: cfg,
@@ -265,13 +268,13 @@ resource "flexmetal_server" "linux" {
 func TestAccServer_reinstallFinishedAfterTimeoutIsRecordedNotRepeated(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{StuckNamePattern: regexp.MustCompile(`^slow$`)})
 	var id string
-	cfg := env.Config(acctest.ServerHCL{Name: "slow", Extra: `  timeouts = { update = "1s" }`}.Render())
+	cfg := env.Config(acctest.ServerHCL{Name: "slow", Extra: inPlace + `  timeouts = { update = "1s" }`}.Render())
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
 		Steps: []resource.TestStep{
-			{Config: env.Config(acctest.ServerHCL{Name: "quick"}.Render()), Check: acctest.CaptureID(acctest.ServerAddr, &id)},
+			{Config: env.Config(acctest.ServerHCL{Name: "quick", Extra: inPlace}.Render()), Check: acctest.CaptureID(acctest.ServerAddr, &id)},
 			{
 				Config:      cfg,
 				ExpectError: acctest.ErrorPattern(`(?s)Server Reinstall Did Not Complete.*update timeout of 1s ran out`),

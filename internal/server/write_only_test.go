@@ -94,8 +94,8 @@ func scriptSent(e *acctest.SimEnv, id *string, reinstall bool, patches int, scri
 }
 
 // TestAccServer_writeOnlyPostInstallScript: the write-only script is sent with the order and with
-// every reinstall, never reaches a plan or the state, and only a new version reinstalls (or, with
-// allow_reinstall = false, replaces).
+// every reinstall, never reaches a plan or the state, and only a new version reinstalls (with
+// allow_reinstall = true; with false, it replaces).
 func TestAccServer_writeOnlyPostInstallScript(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	secrets := absent{"secret-v1", "secret-v2", "secret-v3"}
@@ -116,7 +116,7 @@ func TestAccServer_writeOnlyPostInstallScript(t *testing.T) {
 		CheckDestroy:             env.CheckAllReleased,
 		Steps: []resource.TestStep{
 			{
-				Config:            env.Config(scriptVariable, acctest.ServerHCL{Name: "wo", Extra: writeOnlyScript(1)}.Render()),
+				Config:            env.Config(scriptVariable, acctest.ServerHCL{Name: "wo", Extra: inPlace + writeOnlyScript(1)}.Render()),
 				ConfigVariables:   scriptVars("echo secret-v1"),
 				ConfigPlanChecks:  noSecrets,
 				ConfigStateChecks: stateWithVersion(1),
@@ -124,12 +124,12 @@ func TestAccServer_writeOnlyPostInstallScript(t *testing.T) {
 			},
 			{
 				// A new script without a new version: Terraform cannot tell, nothing happens.
-				Config:          env.Config(scriptVariable, acctest.ServerHCL{Name: "wo", Extra: writeOnlyScript(1)}.Render()),
+				Config:          env.Config(scriptVariable, acctest.ServerHCL{Name: "wo", Extra: inPlace + writeOnlyScript(1)}.Render()),
 				ConfigVariables: scriptVars("echo secret-v2"),
 				PlanOnly:        true,
 			},
 			{
-				Config:          env.Config(scriptVariable, acctest.ServerHCL{Name: "wo", Extra: writeOnlyScript(2)}.Render()),
+				Config:          env.Config(scriptVariable, acctest.ServerHCL{Name: "wo", Extra: inPlace + writeOnlyScript(2)}.Render()),
 				ConfigVariables: scriptVars("echo secret-v2"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					secrets,
@@ -140,7 +140,7 @@ func TestAccServer_writeOnlyPostInstallScript(t *testing.T) {
 			},
 			{
 				// Any reinstall sends the whole installation, the current write-only script too.
-				Config:            env.Config(scriptVariable, acctest.ServerHCL{Name: "wo", OS: `{ slug = "debian-12" }`, Extra: writeOnlyScript(2)}.Render()),
+				Config:            env.Config(scriptVariable, acctest.ServerHCL{Name: "wo", OS: `{ slug = "debian-12" }`, Extra: inPlace + writeOnlyScript(2)}.Render()),
 				ConfigVariables:   scriptVars("echo secret-v3"),
 				ConfigPlanChecks:  noSecrets,
 				ConfigStateChecks: stateWithVersion(2),

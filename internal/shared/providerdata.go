@@ -74,4 +74,6 @@ type ProviderData struct {
 	// Availability tallies the servers this plan orders per location and instance type, for the
 	// capacity warnings; like Quota, it covers one plan.
 	Availability *AvailabilityPlanner
+	// Tags are the provider's default_tags and ignore_tag_prefixes.
+	Tags TagConventions
 }

@@ -3,17 +3,18 @@ package shared
 import (
 	"context"
 	"encoding/base64"
-	"encoding/binary"
 	"fmt"
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"golang.org/x/crypto/ssh"
 )
 
 // stringCheck is a string validator made of a description and a check. The check returns the
@@ -85,8 +86,49 @@ func NotPrivateKeyValidator() validator.String {
 	}
 }
 
-// openSSHPublicKeyPattern is one OpenSSH public key line: type, base64 key data, optional comment.
-var openSSHPublicKeyPattern = regexp.MustCompile(`^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$`)
+// publicKeyLinePattern is the shape of one OpenSSH public key line: a type word, base64 key data,
+// an optional comment. The key data itself is checked by parsing it (ParsePublicKey).
+var publicKeyLinePattern = regexp.MustCompile(`^\S+ [A-Za-z0-9+/]+={0,3}( .*)?$`)
+
+// knownKeyTypes are the OpenSSH key types golang.org/x/crypto/ssh parses: keys, security keys
+// and certificates. DSA keys are deprecated there, but still parsed, and were accepted before:
+// the API judges them.
+var knownKeyTypes = []string{
+	ssh.KeyAlgoED25519, ssh.KeyAlgoRSA, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521,
+	ssh.KeyAlgoSKED25519, ssh.KeyAlgoSKECDSA256, "ssh-dss",
+	ssh.CertAlgoED25519v01, ssh.CertAlgoRSAv01, ssh.CertAlgoECDSA256v01, ssh.CertAlgoECDSA384v01,
+	ssh.CertAlgoECDSA521v01, ssh.CertAlgoSKED25519v01, ssh.CertAlgoSKECDSA256v01, "ssh-dss-cert-v01@openssh.com",
+}
+
+// ParsePublicKeyLine parses one OpenSSH public key line (surrounding white space ignored): the
+// key type, a space, the base64 key data, an optional comment. Unlike ssh.ParseAuthorizedKey it
+// takes no authorized_keys options and requires the key data to be of the type the line names.
+func ParsePublicKeyLine(raw string) (ssh.PublicKey, bool) {
+	value := strings.TrimSpace(raw)
+	if !publicKeyLinePattern.MatchString(value) || strings.ContainsAny(value, "\r\n") {
+		return nil, false
+	}
+	fields := strings.Fields(value)
+	blob, err := base64.StdEncoding.DecodeString(fields[1])
+	if err != nil {
+		return nil, false
+	}
+	key, err := ssh.ParsePublicKey(blob)
+	if err != nil || key.Type() != fields[0] {
+		return nil, false
+	}
+	return key, true
+}
+
+// PublicKeyFingerprint is the SHA256 fingerprint of an OpenSSH public key line as ssh-keygen -l
+// prints it ("SHA256:…"); ok is false when the line is not a key.
+func PublicKeyFingerprint(raw string) (fingerprint string, ok bool) {
+	key, ok := ParsePublicKeyLine(raw)
+	if !ok {
+		return "", false
+	}
+	return ssh.FingerprintSHA256(key), true
+}
 
 // OpenSSHPublicKeyValidator requires a value that looks like one OpenSSH public key, ignoring
 // surrounding white space, so a wrong file or a mangled paste fails at plan time.
@@ -117,7 +159,7 @@ func checkPublicKey(p path.Path, raw string) (string, string) {
 		// Private keys get NotPrivateKeyValidator's more pointed message.
 		return "", ""
 	}
-	if fields := strings.Fields(value); openSSHPublicKeyPattern.MatchString(value) && completeKeyBlob(fields[0], fields[1]) {
+	if _, ok := ParsePublicKeyLine(value); ok {
 		return "", ""
 	}
 	return "Invalid SSH Public Key",
@@ -136,7 +178,7 @@ func publicKeyProblem(value string) string {
 		return "is in PEM or RFC 4716 format, not OpenSSH format; convert it with ssh-keygen -i -f KEYFILE, or use the .pub file ssh-keygen wrote"
 	case strings.ContainsAny(value, "\r\n"):
 		return "spans several lines; give exactly one key (one flexmetal_ssh_key per key)"
-	case !openSSHPublicKeyPattern.MatchString(fields[0] + " AAAA"):
+	case !slices.Contains(knownKeyTypes, fields[0]):
 		word := fields[0]
 		if len(word) > 24 {
 			word = word[:24] + "…"
@@ -144,40 +186,11 @@ func publicKeyProblem(value string) string {
 		return fmt.Sprintf("starts with %q, which is not an OpenSSH key type", word)
 	case len(fields) < 2:
 		return "has a key type but no key data"
-	case !openSSHPublicKeyPattern.MatchString(value):
+	case !publicKeyLinePattern.MatchString(value):
 		return "has key data that is not base64, or is separated from the type by more than one space"
 	default:
 		return fmt.Sprintf("has key data that is truncated or corrupt: it does not decode to a complete %s key", fields[0])
 	}
-}
-
-// completeKeyBlob reports whether data, the base64 part of an OpenSSH public key line, decodes to
-// a whole key of keyType: length-prefixed fields that start with the type and fill the blob
-// exactly (an ed25519 key has a 32-byte key), so a truncated paste fails at plan time.
-func completeKeyBlob(keyType, data string) bool {
-	blob, err := base64.StdEncoding.DecodeString(data)
-	if err != nil {
-		return false
-	}
-	var fields [][]byte
-	for len(blob) > 0 {
-		if len(blob) < 4 {
-			return false
-		}
-		n := binary.BigEndian.Uint32(blob)
-		if uint64(n) > uint64(len(blob)-4) {
-			return false
-		}
-		fields = append(fields, blob[4:4+n])
-		blob = blob[4+n:]
-	}
-	if len(fields) < 2 || string(fields[0]) != keyType {
-		return false
-	}
-	if keyType == "ssh-ed25519" {
-		return len(fields) == 2 && len(fields[1]) == 32
-	}
-	return true
 }
 
 // TagPattern is what the API accepts as a tag.

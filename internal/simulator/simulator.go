@@ -51,6 +51,8 @@ type Simulator struct {
 	// availability overrides DefaultAvailability per location and instance type (see
 	// Config.Availability).
 	availability map[QuotaKey]string
+	// bandwidth is what the usage report gives per server uuid (SetUsageBandwidth).
+	bandwidth map[string]usageBandwidth
 }
 
 // New returns a simulator with the seeded catalog and no servers or SSH keys.

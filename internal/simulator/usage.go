@@ -14,6 +14,26 @@ type UsageResponse struct {
 	TotalHours   int            `json:"totalHours"`
 	TotalMinutes int            `json:"totalMinutes"`
 	BandwidthIn  int            `json:"bandwidthIn"`
+	// BandwidthOut is in the docs' example but not in the published schema: absent unless
+	// SetUsageBandwidth gave the server one.
+	BandwidthOut *int `json:"bandwidthOut,omitempty"`
+}
+
+// usageBandwidth is what SetUsageBandwidth reports for a server.
+type usageBandwidth struct {
+	in  int
+	out *int
+}
+
+// SetUsageBandwidth makes the usage report give the server these bandwidth figures, and
+// bandwidthOut only when out is not nil.
+func (s *Simulator) SetUsageBandwidth(serverUUID string, in int, out *int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.bandwidth == nil {
+		s.bandwidth = map[string]usageBandwidth{}
+	}
+	s.bandwidth[serverUUID] = usageBandwidth{in: in, out: out}
 }
 
 const usageDateLayout = "2006-01-02"
@@ -83,6 +103,8 @@ func (s *Simulator) usage(startDate, endDate string, now time.Time) ([]UsageResp
 			EndedAt:      end.UTC().Format(commandTimeLayout),
 			TotalHours:   int((d + time.Hour - 1) / time.Hour),
 			TotalMinutes: int((d + time.Minute - 1) / time.Minute),
+			BandwidthIn:  s.bandwidth[sv.uuid].in,
+			BandwidthOut: s.bandwidth[sv.uuid].out,
 		})
 	}
 	return out, nil

@@ -88,3 +88,34 @@ func TestUsage_DateRange(t *testing.T) {
 		}
 	}
 }
+
+func TestUsage_BandwidthOutOnlyWhenSet(t *testing.T) {
+	h := newHarness(t, Config{})
+	with := h.create(validRequest("with-out"))
+	without := h.create(validRequest("without-out"))
+	h.clock.Set(testStart.Add(9*testStep + time.Hour))
+	out := 700
+	h.sim.SetUsageBandwidth(with.UUID, 300, &out)
+	h.sim.SetUsageBandwidth(without.UUID, 100, nil)
+
+	raw := h.usage("").expect(t, http.StatusOK)
+	got := decode[[]map[string]any](t, raw)
+	for _, u := range got {
+		srv, _ := u["server"].(map[string]any)
+		id := srv["uuid"]
+		_, hasOut := u["bandwidthOut"]
+		switch id {
+		case with.UUID:
+			if u["bandwidthIn"] != float64(300) || u["bandwidthOut"] != float64(700) {
+				t.Errorf("usage of %s = %v, want bandwidthIn 300 and bandwidthOut 700", id, u)
+			}
+		case without.UUID:
+			if u["bandwidthIn"] != float64(100) || hasOut {
+				t.Errorf("usage of %s = %v, want bandwidthIn 100 and no bandwidthOut", id, u)
+			}
+		}
+	}
+	if len(got) != 2 {
+		t.Errorf("usage lists %d servers, want 2", len(got))
+	}
+}

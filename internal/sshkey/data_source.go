@@ -59,6 +59,10 @@ func (d *sshKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				MarkdownDescription: "The OpenSSH public key, e.g. `ssh-ed25519 AAAA… user@host`.",
 				Computed:            true,
 			},
+			"fingerprint": schema.StringAttribute{
+				MarkdownDescription: fingerprintDescription,
+				Computed:            true,
+			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the key was stored (RFC 3339).",
 				Computed:            true,

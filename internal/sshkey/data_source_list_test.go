@@ -16,10 +16,11 @@ import (
 
 func sshKeyCheck(k simulator.SSHKeySnapshot) knownvalue.Check {
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"id":         knownvalue.StringExact(k.UUID),
-		"name":       knownvalue.StringExact(k.Name),
-		"public_key": knownvalue.StringExact(k.PublicKey),
-		"created_at": knownvalue.StringExact(k.CreatedAt.UTC().Format(time.RFC3339)),
+		"id":          knownvalue.StringExact(k.UUID),
+		"name":        knownvalue.StringExact(k.Name),
+		"public_key":  knownvalue.StringExact(k.PublicKey),
+		"fingerprint": knownvalue.StringExact(exampleFingerprints[k.PublicKey]),
+		"created_at":  knownvalue.StringExact(k.CreatedAt.UTC().Format(time.RFC3339)),
 	})
 }
 

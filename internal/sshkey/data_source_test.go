@@ -42,11 +42,19 @@ func addSSHKeys(t *testing.T, env *acctest.SimEnv, names ...string) []simulator.
 	return out
 }
 
+// exampleFingerprints are the simulator's example keys' fingerprints as ssh-keygen -l prints them.
+var exampleFingerprints = map[string]string{
+	simulator.ExamplePublicKeyEd25519: "SHA256:Cs3jyi8LX+sh3JQQk3I+BMbkOov8M1PQeVRur6H4WF0",
+	simulator.ExamplePublicKeyECDSA:   "SHA256:MlVQA8ahFgFCaPXL1nZqXsDX0I2amUYSMlgQFS1aXVI",
+	simulator.ExamplePublicKeyRSA:     "SHA256:9BN0PoUvQIFnUinAuJcaSlr8wQuhS2znpQW2+gRVvU8",
+}
+
 func sshKeyStateChecks(k simulator.SSHKeySnapshot) []statecheck.StateCheck {
 	return []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(sshKeyDataAddr, tfjsonpath.New("id"), knownvalue.StringExact(k.UUID)),
 		statecheck.ExpectKnownValue(sshKeyDataAddr, tfjsonpath.New("name"), knownvalue.StringExact(k.Name)),
 		statecheck.ExpectKnownValue(sshKeyDataAddr, tfjsonpath.New("public_key"), knownvalue.StringExact(k.PublicKey)),
+		statecheck.ExpectKnownValue(sshKeyDataAddr, tfjsonpath.New("fingerprint"), knownvalue.StringExact(exampleFingerprints[k.PublicKey])),
 		statecheck.ExpectKnownValue(sshKeyDataAddr, tfjsonpath.New("created_at"), knownvalue.StringExact(k.CreatedAt.UTC().Format(time.RFC3339))),
 	}
 }

@@ -51,6 +51,7 @@ list "flexmetal_ssh_key" "deploy" {
 					querycheck.ExpectResourceKnownValues("flexmetal_ssh_key.deploy", byID, []querycheck.KnownValueCheck{
 						{Path: tfjsonpath.New("name"), KnownValue: knownvalue.StringExact("deploy")},
 						{Path: tfjsonpath.New("public_key"), KnownValue: knownvalue.StringExact(simulator.ExamplePublicKeyEd25519)},
+						{Path: tfjsonpath.New("fingerprint"), KnownValue: knownvalue.StringExact(exampleFingerprints[simulator.ExamplePublicKeyEd25519])},
 					}),
 				},
 			},

@@ -13,18 +13,31 @@ import (
 // sshKeyModel is a stored SSH key: the flexmetal_ssh_key resource, the flexmetal_ssh_key data
 // source and each element of flexmetal_ssh_keys.ssh_keys share it.
 type sshKeyModel struct {
-	ID        types.String `tfsdk:"id"`
-	Name      types.String `tfsdk:"name"`
-	PublicKey types.String `tfsdk:"public_key"`
-	CreatedAt types.String `tfsdk:"created_at"`
+	ID          types.String `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
+	PublicKey   types.String `tfsdk:"public_key"`
+	Fingerprint types.String `tfsdk:"fingerprint"`
+	CreatedAt   types.String `tfsdk:"created_at"`
+}
+
+// fingerprintDescription describes the fingerprint attribute wherever a key has one.
+const fingerprintDescription = "SHA256 fingerprint of the public key as `ssh-keygen -l` prints it, e.g. `SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s`; null if the stored key cannot be parsed."
+
+// fingerprintValue is the fingerprint of a public key line, null when it is not a key.
+func fingerprintValue(publicKey string) types.String {
+	if fp, ok := shared.PublicKeyFingerprint(publicKey); ok {
+		return types.StringValue(fp)
+	}
+	return types.StringNull()
 }
 
 func newSSHKeyModel(k *flexmetal.SSHKey) sshKeyModel {
 	return sshKeyModel{
-		ID:        types.StringValue(k.UUID),
-		Name:      types.StringValue(k.Name),
-		PublicKey: types.StringValue(k.PublicKey),
-		CreatedAt: shared.TimeValue(&k.CreatedAt),
+		ID:          types.StringValue(k.UUID),
+		Name:        types.StringValue(k.Name),
+		PublicKey:   types.StringValue(k.PublicKey),
+		Fingerprint: fingerprintValue(k.PublicKey),
+		CreatedAt:   shared.TimeValue(&k.CreatedAt),
 	}
 }
 

@@ -19,6 +19,32 @@ import (
 
 const modelTestKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOAUpK7ntF+clmASHabrz5pRbGPj0oDqDK6WJsIeHddS me@host"
 
+// testKeyECDSA384 is a real P-384 key (ssh-keygen -t ecdsa -b 384).
+const testKeyECDSA384 = "ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAABhBBzgWg/DqFGjIgKlhN58N0qVHxcWc15EWfgJ+Aa09j6n3F6UoQJJPMuZhq5fuTPQhVVEjPP65iCFQh7bqZD4mtChjlLONfN+JXhtuC1dXa+cUTAuJ8X8ZQ6pBI0+AKqHQw== t"
+
+// TestFingerprintValue compares with what ssh-keygen -l printed for the same keys.
+func TestFingerprintValue(t *testing.T) {
+	cases := []struct {
+		name, key string
+		want      types.String
+	}{
+		{"ed25519", modelTestKey, types.StringValue("SHA256:Cs3jyi8LX+sh3JQQk3I+BMbkOov8M1PQeVRur6H4WF0")},
+		{"ed25519 with trailing newline", modelTestKey + "\n", types.StringValue("SHA256:Cs3jyi8LX+sh3JQQk3I+BMbkOov8M1PQeVRur6H4WF0")},
+		{"ecdsa 256", simulator.ExamplePublicKeyECDSA, types.StringValue("SHA256:MlVQA8ahFgFCaPXL1nZqXsDX0I2amUYSMlgQFS1aXVI")},
+		{"ecdsa 384", testKeyECDSA384, types.StringValue("SHA256:Z+Ok4Izazx6sDjOSjA4EUDF/5XizWmN1uuJvIgnzU3I")},
+		{"rsa 3072", simulator.ExamplePublicKeyRSA, types.StringValue("SHA256:9BN0PoUvQIFnUinAuJcaSlr8wQuhS2znpQW2+gRVvU8")},
+		{"not a key", "hunter2", types.StringNull()},
+		{"type differs from the data", "ssh-rsa " + strings.Fields(modelTestKey)[1], types.StringNull()},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := fingerprintValue(c.key); !got.Equal(c.want) {
+				t.Errorf("fingerprintValue = %s, want %s", got, c.want)
+			}
+		})
+	}
+}
+
 func TestNewSSHKeyModel(t *testing.T) {
 	created := time.Date(2025, 3, 4, 5, 6, 7, 0, time.FixedZone("CET", 3600))
 	cases := []struct {
@@ -29,12 +55,12 @@ func TestNewSSHKeyModel(t *testing.T) {
 		{
 			"full",
 			flexmetal.SSHKey{UUID: "k-1", Name: "deploy", PublicKey: modelTestKey, CreatedAt: created},
-			sshKeyModel{ID: types.StringValue("k-1"), Name: types.StringValue("deploy"), PublicKey: types.StringValue(modelTestKey), CreatedAt: types.StringValue("2025-03-04T04:06:07Z")},
+			sshKeyModel{ID: types.StringValue("k-1"), Name: types.StringValue("deploy"), PublicKey: types.StringValue(modelTestKey), Fingerprint: types.StringValue("SHA256:Cs3jyi8LX+sh3JQQk3I+BMbkOov8M1PQeVRur6H4WF0"), CreatedAt: types.StringValue("2025-03-04T04:06:07Z")},
 		},
 		{
 			"no creation time",
 			flexmetal.SSHKey{UUID: "k-2", Name: "n", PublicKey: modelTestKey},
-			sshKeyModel{ID: types.StringValue("k-2"), Name: types.StringValue("n"), PublicKey: types.StringValue(modelTestKey), CreatedAt: types.StringNull()},
+			sshKeyModel{ID: types.StringValue("k-2"), Name: types.StringValue("n"), PublicKey: types.StringValue(modelTestKey), Fingerprint: types.StringValue("SHA256:Cs3jyi8LX+sh3JQQk3I+BMbkOov8M1PQeVRur6H4WF0"), CreatedAt: types.StringNull()},
 		},
 	}
 	for _, c := range cases {
@@ -83,7 +109,8 @@ func TestOpenSSHPublicKeyValidator(t *testing.T) {
 		{"ed25519", types.StringValue(modelTestKey), ""},
 		{"no comment", types.StringValue(strings.Join(strings.Fields(modelTestKey)[:2], " ")), ""},
 		{"rsa with padding", types.StringValue(simulator.ExamplePublicKeyRSA + " a b c"), ""},
-		{"ecdsa 384", types.StringValue("ecdsa-sha2-nistp384 " + keyBlob("ecdsa-sha2-nistp384", "nistp384", strings.Repeat("p", 97))), ""},
+		{"ecdsa 384", types.StringValue(testKeyECDSA384), ""},
+		{"ecdsa point not on the curve", types.StringValue("ecdsa-sha2-nistp384 " + keyBlob("ecdsa-sha2-nistp384", "nistp384", strings.Repeat("p", 97))), "truncated or corrupt"},
 		{"security key", types.StringValue("sk-ssh-ed25519@openssh.com " + keyBlob("sk-ssh-ed25519@openssh.com", strings.Repeat("k", 32), "ssh:") + " user"), ""},
 		{"truncated", types.StringValue(modelTestKey[:60]), "truncated or corrupt"},
 		{"ed25519 key of the wrong size", types.StringValue("ssh-ed25519 " + keyBlob("ssh-ed25519", strings.Repeat("k", 31))), "truncated or corrupt"},

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
@@ -66,6 +67,11 @@ func (r *sshKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"Replaces the key when it changes other than in surrounding white space.",
 					"Replaces the key when it changes other than in surrounding white space.",
 				)},
+			},
+			"fingerprint": schema.StringAttribute{
+				MarkdownDescription: fingerprintDescription + " Known at plan time.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{fingerprintFromPublicKey{}},
 			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the key was stored (RFC 3339).",
@@ -153,4 +159,27 @@ func (r *sshKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(shared.SetIdentity(ctx, resp.Identity, id)...)
+}
+
+// fingerprintFromPublicKey plans the fingerprint from the planned public_key, so it is known
+// before the key is stored and never shows as "known after apply" for an unchanged key.
+type fingerprintFromPublicKey struct{}
+
+var _ planmodifier.String = fingerprintFromPublicKey{}
+
+func (fingerprintFromPublicKey) Description(context.Context) string {
+	return "The fingerprint of the planned public_key."
+}
+
+func (m fingerprintFromPublicKey) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (fingerprintFromPublicKey) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	var publicKey types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("public_key"), &publicKey)...)
+	if resp.Diagnostics.HasError() || publicKey.IsNull() || publicKey.IsUnknown() {
+		return
+	}
+	resp.PlanValue = fingerprintValue(publicKey.ValueString())
 }

@@ -45,7 +45,12 @@ func TestAccSSHKeyResource_createAndImport(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
+				// The fingerprint is computed from the configured key, so it is known before apply.
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(acctest.SSHKeyAddr, tfjsonpath.New("fingerprint"), knownvalue.StringExact(exampleFingerprints[simulator.ExamplePublicKeyEd25519])),
+				}},
 				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(acctest.SSHKeyAddr, tfjsonpath.New("fingerprint"), knownvalue.StringExact(exampleFingerprints[simulator.ExamplePublicKeyEd25519])),
 					statecheck.ExpectKnownValue(acctest.SSHKeyAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
 					statecheck.ExpectKnownValue(acctest.SSHKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact("deploy")),
 					statecheck.ExpectKnownValue(acctest.SSHKeyAddr, tfjsonpath.New("public_key"), knownvalue.StringExact(simulator.ExamplePublicKeyEd25519)),
@@ -135,6 +140,8 @@ func TestAccSSHKeyResource_changesReplace(t *testing.T) {
 				Config: env.Config(acctest.SSHKeyResourceHCL("b", fmt.Sprintf("%q", simulator.ExamplePublicKeyECDSA))),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(acctest.SSHKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					// The new key's fingerprint, known before apply.
+					plancheck.ExpectKnownValue(acctest.SSHKeyAddr, tfjsonpath.New("fingerprint"), knownvalue.StringExact(exampleFingerprints[simulator.ExamplePublicKeyECDSA])),
 				}},
 				Check: expectOneStoredKey(env, "b", simulator.ExamplePublicKeyECDSA, &id),
 			},

@@ -20,6 +20,7 @@ resource "flexmetal_server" "worker" {
 
   post_install_script_wo = var.worker_bootstrap_script
   # Terraform cannot see a change of a write-only value: bump the version to reinstall the
-  # server with the current script.
+  # server with the current script (in place, as allow_reinstall is true).
   post_install_script_wo_version = 1
+  allow_reinstall                = true
 }

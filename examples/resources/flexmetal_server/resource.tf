@@ -27,7 +27,8 @@ resource "flexmetal_server" "web" {
     apt-get update && apt-get install -y nginx
   EOT
 
-  # The only attribute that changes in place.
+  # Tags change in place. Changing name, os, ssh_keys or the script erases the disks: it
+  # replaces the server, unless allow_reinstall = true reinstalls it in place (same IP addresses).
   tags = ["env:prod", "role:web"]
 
   timeouts = {
@@ -54,6 +55,11 @@ resource "flexmetal_server" "db" {
   contract_id = "POOL-EU-2025"
   overflow    = true
   tags        = ["env:prod", "role:db"]
+
+  # Keep the data: reinstall in place rather than order a new server, and refuse any plan that
+  # would destroy, replace or reinstall it, even after this block is deleted.
+  allow_reinstall     = true
+  deletion_protection = true
 }
 
 output "web_ip" {
