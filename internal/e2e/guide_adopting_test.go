@@ -192,6 +192,11 @@ func listedLines(out string) []string {
 			lines = append(lines, strings.Join(strings.Fields(anonymizeUUIDs(line)), " "))
 		}
 	}
+	// Terraform runs the list blocks concurrently and prints each block's results as they come:
+	// the order within a block is the provider's (oldest first), the order of the blocks is not.
+	slices.SortStableFunc(lines, func(a, b string) int {
+		return strings.Compare(strings.Fields(a)[0], strings.Fields(b)[0])
+	})
 	return lines
 }
 

@@ -27,7 +27,7 @@ func deliveryPending(state *serverModel) bool {
 	return state != nil && flexmetal.Delivering(state.Status.ValueString()) && state.DeliveredAt.IsNull()
 }
 
-// interrupted reports whether a wait ended because Terraform cancelled the operation (Ctrl-C),
+// interrupted reports whether a wait ended because Terraform canceled the operation (Ctrl-C),
 // not because its own timeout ran out or the server failed.
 func interrupted(err error) bool {
 	var wait *flexmetal.WaitError

@@ -99,7 +99,7 @@ func TestModifyPlan_guardRails(t *testing.T) {
 			name:        "allow_reinstall = true reinstalls in place",
 			state:       *with(func(g *guardServer) { g.allowReinstall = true }),
 			plan:        with(func(g *guardServer) { g.allowReinstall = true; g.name = "web-2" }),
-			wantWarning: "Server Will Be Reinstalled|because name changed",
+			wantWarning: `Server "web-1" Will Be Reinstalled|because name changed`,
 		},
 		{
 			name:        "a change that replaces anyway has no allow_reinstall warning",

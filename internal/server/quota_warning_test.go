@@ -19,7 +19,7 @@ import (
 // terraformWorkspace serves env's provider in this process and prepares a workspace that runs
 // the terraform on PATH against it: terraform-plugin-testing cannot show a plan's warnings.
 // Each terraform command configures the provider anew, as a real run's fresh process does.
-func terraformWorkspace(e *acctest.SimEnv, t *testing.T, extraEnv ...string) *tfrun.Workspace {
+func terraformWorkspace(e *acctest.SimEnv, t *testing.T) *tfrun.Workspace {
 	t.Helper()
 	tf, err := tfrun.Binary()
 	if err != nil {
@@ -41,7 +41,7 @@ func terraformWorkspace(e *acctest.SimEnv, t *testing.T, extraEnv ...string) *tf
 	}
 	t.Cleanup(stop)
 	// dev_overrides needs a directory; the reattached provider is used instead of any binary.
-	ws, err := tfrun.NewWorkspace(tf, t.TempDir(), t.TempDir(), append([]string{reattach}, extraEnv...)...)
+	ws, err := tfrun.NewWorkspace(tf, t.TempDir(), t.TempDir(), reattach)
 	if err != nil {
 		t.Fatal(err)
 	}
