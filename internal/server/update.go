@@ -98,8 +98,7 @@ func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	if deliveryPending(&state) {
 		// What the state keeps if the wait does not end well: the tags are as planned already.
-		kept := state
-		kept.Tags, kept.AllowReinstall, kept.Timeouts = plan.Tags, plan.AllowReinstall, plan.Timeouts
+		kept := keptWithSettings(state, plan)
 		srv, ok := r.finishDelivery(ctx, id, kept, resp.State.Set, &resp.Diagnostics)
 		if !ok {
 			return
@@ -114,8 +113,7 @@ func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest,
 		if err != nil {
 			// The tags are as planned; the installation is not: the state keeps the previous
 			// values, so the next plan still shows the change.
-			kept := state
-			kept.Tags, kept.TagsAll, kept.AllowReinstall, kept.DeletionProtection, kept.Timeouts = plan.Tags, plan.TagsAll, plan.AllowReinstall, plan.DeletionProtection, plan.Timeouts
+			kept := keptWithSettings(state, plan)
 			if srv != nil {
 				kept.fromAPI(srv)
 			}
@@ -140,6 +138,15 @@ func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest,
 	// Adopted values are now in state: later changes to them count again.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateAdoptKey, nil)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReinstallKey, nil)...)
+}
+
+// keptWithSettings is what to record when the machine did not end up as planned (a delivery or
+// reinstall that did not complete): the prior values, with what Update changed in place anyway,
+// the tags and the settings that concern Terraform alone.
+func keptWithSettings(state, plan serverModel) serverModel {
+	kept := state
+	kept.Tags, kept.TagsAll, kept.AllowReinstall, kept.DeletionProtection, kept.Timeouts = plan.Tags, plan.TagsAll, plan.AllowReinstall, plan.DeletionProtection, plan.Timeouts
+	return kept
 }
 
 // updateTags removes and adds tags until the server carries the planned tags_all (tags and the
