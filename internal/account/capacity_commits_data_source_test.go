@@ -35,7 +35,7 @@ func TestAccCapacityCommits_sumsContractsPerLocationAndInstanceType(t *testing.T
 	}
 	montreuil := commit(simulator.LocationMontreuil, simulator.InstanceTypeBM8Std32, 3, 0, 3)
 	rotterdam := commit(simulator.LocationRotterdam, simulator.InstanceTypeBM7Std8, 3, 1, 2)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{

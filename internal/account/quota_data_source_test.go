@@ -70,7 +70,7 @@ func TestAccQuota_reportsQuotaUsageAndAvailable(t *testing.T) {
 			"available":     knownvalue.Int64Exact(avail),
 		})
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{

@@ -78,7 +78,7 @@ func tagStateChecks(name string) []statecheck.StateCheck {
 
 func TestAccTag_createRenameInPlaceImportDelete(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             checkNoTagsExcept(env),
@@ -110,7 +110,7 @@ func TestAccTag_createRenameInPlaceImportDelete(t *testing.T) {
 func TestAccTag_goneIsRemovedFromStateAndCreatedAgain(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	cfg := env.Config(tagResourceHCL("env:dev"))
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             checkNoTagsExcept(env),
@@ -147,7 +147,7 @@ func TestAccTag_existingNameIsAttributeError(t *testing.T) {
 	if err := env.Sim.CreateTag("team:red"); err != nil {
 		t.Fatal(err)
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             checkNoTagsExcept(env, "team:red"),
@@ -169,7 +169,7 @@ func TestAccTag_existingNameIsAttributeError(t *testing.T) {
 
 func TestAccTag_invalidNameFailsAtPlan(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{
@@ -190,7 +190,7 @@ func TestAccTag_renameIsDriftOnServersCarryingIt(t *testing.T) {
   tags       = ["team:blue"]
   depends_on = [flexmetal_tag.test]
 `}.Render()
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -232,7 +232,7 @@ func TestAccTag_renameIsDriftOnServersCarryingIt(t *testing.T) {
 func TestAccTag_renameFollowedByServersReferringToIt(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	server := acctest.ServerHCL{Name: "tagged", Extra: `  tags = [flexmetal_tag.test.name, "role:web"]`}.Render()
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,

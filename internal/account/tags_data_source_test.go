@@ -25,7 +25,7 @@ func TestAccTags_listsAccountTagsWithServerCounts(t *testing.T) {
 	tag := func(name string, servers int64) knownvalue.Check {
 		return knownvalue.ObjectExact(map[string]knownvalue.Check{"name": knownvalue.StringExact(name), "server_count": knownvalue.Int64Exact(servers)})
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{

@@ -50,7 +50,7 @@ func TestAccUsage_hoursAndBandwidthPerServerAndTotals(t *testing.T) {
 			"bandwidth_out": out,
 		})
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{
@@ -79,7 +79,7 @@ func TestAccUsage_hoursAndBandwidthPerServerAndTotals(t *testing.T) {
 func TestAccUsage_emptyPeriodSumsToZero(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{StepDuration: -1, Clock: simulator.NewManualClock(acctest.ClockStart)})
 	acctest.SeedServer(t, env, "later")
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{
@@ -106,7 +106,7 @@ func TestAccUsage_badDatesFailThePlan(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			env := acctest.NewSimEnv(t, simulator.Config{})
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: env.Factories,
 				Steps: []resource.TestStep{{

@@ -65,7 +65,7 @@ func TestAccInstanceType_foundAtLocation(t *testing.T) {
 		}
 		return nil
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{
@@ -83,7 +83,7 @@ func TestAccInstanceType_foundAtLocation(t *testing.T) {
 
 func TestAccInstanceType_unknownLocationSuggestsClosest(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{
@@ -95,7 +95,7 @@ func TestAccInstanceType_unknownLocationSuggestsClosest(t *testing.T) {
 
 func TestAccInstanceType_notOfferedAtLocationNamesIt(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{
@@ -116,7 +116,7 @@ func TestAccInstanceType_apiFailureIsReadError(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	const p = "/v3/flexMetal/plans"
 	env.Sim.AddFault(simulator.Fault{Method: "GET", PathPrefix: p, Kind: simulator.FaultStatus, Status: 503})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{

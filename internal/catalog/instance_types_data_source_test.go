@@ -46,7 +46,7 @@ func TestAccInstanceTypes_listsRotterdamWithHardwareAndAvailability(t *testing.T
 		knownvalue.ObjectExact(with(expectHardware(t, simulator.InstanceTypeBM9Hmm32), map[string]knownvalue.Check{"availability": knownvalue.StringExact("high")})),
 	}
 	const addr = "data.flexmetal_instance_types.rtm"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{
@@ -74,7 +74,7 @@ func TestAccInstanceTypes_olderAPIFallsBackToDeprecatedEndpointOnce(t *testing.T
 		}
 		return nil
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{
@@ -111,7 +111,7 @@ func TestAccInstanceTypes_olderAPIFallsBackToDeprecatedEndpointOnce(t *testing.T
 
 func TestAccInstanceTypes_unknownLocationListsValidNames(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{
@@ -144,7 +144,7 @@ func TestAccInstanceTypes_catalogCachedPerProcess(t *testing.T) {
 		}
 		return nil
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{

@@ -79,7 +79,7 @@ data "flexmetal_location" "by_id" {
 		}
 		return nil
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{
@@ -97,7 +97,7 @@ data "flexmetal_location" "by_id" {
 
 func TestAccLocation_unknownNameSuggestsClosest(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{
@@ -113,7 +113,7 @@ data "flexmetal_location" "typo" {
 
 func TestAccLocation_unknownIDListsIDsWithNames(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{
@@ -129,7 +129,7 @@ data "flexmetal_location" "typo" {
 
 func TestAccLocation_needsExactlyOneOfNameAndID(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{
@@ -153,7 +153,7 @@ data "flexmetal_location" "both" {
 func TestAccLocation_apiFailureIsReadError(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	env.Sim.AddFault(simulator.Fault{Method: "GET", PathPrefix: "/v3/flexMetal/location", Kind: simulator.FaultStatus, Status: 503})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{

@@ -34,7 +34,7 @@ func TestAccLocations_listsSeededLocationsSortedByName(t *testing.T) {
 	}
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	cfg := env.Config(`data "flexmetal_locations" "all" {}`)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{

@@ -76,7 +76,7 @@ func TestAccOperatingSystem_foundBySlug(t *testing.T) {
 		statecheck.ExpectKnownValue("data.flexmetal_operating_system.inactive", tfjsonpath.New("active"), knownvalue.Bool(false)),
 		statecheck.ExpectKnownValue("data.flexmetal_operating_system.not_flexmetal", tfjsonpath.New("available_for_flexmetal"), knownvalue.Bool(false)),
 	)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{
@@ -88,7 +88,7 @@ func TestAccOperatingSystem_foundBySlug(t *testing.T) {
 
 func TestAccOperatingSystem_unknownSlugSuggestsOrderable(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{
@@ -101,7 +101,7 @@ func TestAccOperatingSystem_unknownSlugSuggestsOrderable(t *testing.T) {
 func TestAccOperatingSystem_apiFailureIsReadError(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	env.Sim.AddFault(simulator.Fault{Method: "GET", PathPrefix: "/v3/operatingsystem", Kind: simulator.FaultStatus, Status: 503})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{

@@ -29,7 +29,7 @@ func TestAccOperatingSystems_defaultListsOnlyOrderable(t *testing.T) {
 		explicit = "data.flexmetal_operating_systems.explicit_false"
 	)
 	differentIDs := statecheck.CompareValue(compare.ValuesDiffer())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{
@@ -65,7 +65,7 @@ data "flexmetal_operating_systems" "all" {
 func TestAccOperatingSystems_includeUnavailableListsAll(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	const addr = "data.flexmetal_operating_systems.all"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{

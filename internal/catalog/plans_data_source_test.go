@@ -79,7 +79,7 @@ func TestAccPlans_listsEveryPlanWithHardwareAndAvailabilityPerLocation(t *testin
 		loc(simulator.LocationLosAngeles, "high"),
 	})})
 	const addr = "data.flexmetal_plans.all"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{
@@ -112,7 +112,7 @@ func TestAccPlans_chooseLocationByAvailability(t *testing.T) {
 		{Location: simulator.LocationTokyo, InstanceType: simulator.InstanceTypeBM8Std32}:   simulator.AvailabilityMedium,
 		{Location: simulator.LocationAshburn, InstanceType: simulator.InstanceTypeBM8Std32}: simulator.AvailabilityUnavailable,
 	}})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{

@@ -66,7 +66,7 @@ func TestAccServer_unrecordedOrderIsAdoptedNotOrderedAgain(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{StepDuration: -1, ReleaseDuration: -1})
 	server := acctest.ServerHCL{Name: "web-1", Extra: `  tags = ["role:web"]`}.Render()
 	var first, second string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		TerraformVersionChecks:   removedBlocks,
@@ -102,7 +102,7 @@ func TestAccServer_serverWithoutMarkIsNeverAdopted(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{StepDuration: -1, ReleaseDuration: -1})
 	server := acctest.ServerHCL{Name: "web-1"}.Render()
 	var first, second string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		TerraformVersionChecks:   removedBlocks,
@@ -132,7 +132,7 @@ func TestAccServer_identicalOrdersAdoptOneServerEach(t *testing.T) {
 	one := acctest.ServerHCL{Name: "twin"}.Render()
 	two := strings.Replace(one, `resource "flexmetal_server" "test" {`, "resource \"flexmetal_server\" \"test\" {\n  count = 2", 1)
 	var first string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		TerraformVersionChecks:   removedBlocks,

@@ -54,7 +54,7 @@ func TestAccServers_pagesThroughAllServers(t *testing.T) {
 		}
 	}
 	const addr = "data.flexmetal_servers.all"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{
@@ -115,7 +115,7 @@ func TestAccServers_tagFilterMatchesAllTags(t *testing.T) {
 		both = "data.flexmetal_servers.web_prod"
 		web  = "data.flexmetal_servers.web"
 	)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{
@@ -175,7 +175,7 @@ func TestAccServers_statusFilter(t *testing.T) {
 	for i, ip := range delivered.IPAddresses {
 		ips[i] = knownvalue.StringExact(ip)
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{
@@ -238,7 +238,7 @@ data "flexmetal_servers" "all" {}
 
 func TestAccServers_unknownStatusRefused(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{
@@ -265,7 +265,7 @@ func TestAccServers_unrecordedFilter(t *testing.T) {
 			"tags": knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("role:web")}),
 		})})
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{

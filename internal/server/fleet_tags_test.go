@@ -57,7 +57,7 @@ func TestAccServer_defaultTags(t *testing.T) {
 	server := acctest.ServerHCL{Name: "tagged", Extra: `  tags = ["env:prod", "role:web"]`}.Render()
 	var id string
 	sameID := statecheck.CompareValue(compare.ValuesSame())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -134,7 +134,7 @@ resource "terraform_data" "role" {
 `, team, role), acctest.ServerHCL{Name: "later", Extra: `  tags = [terraform_data.role.output, "env:prod"]`}.Render())
 	}
 	var id string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -175,7 +175,7 @@ func TestAccServer_ignoreTagPrefixes(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	const settings = `  ignore_tag_prefixes = ["backup:", "mon-"]`
 	var id string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,

@@ -19,7 +19,7 @@ import (
 // and nothing is reinstalled.
 func TestAccServer_erasingChangeReplacesByDefault(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -52,7 +52,7 @@ func TestAccServer_deletionProtection(t *testing.T) {
 	protected := acctest.ServerHCL{Name: "precious", Extra: "  deletion_protection = true\n  allow_reinstall     = true\n"}
 	const refused = `(?s)Server Is Protected From Deletion.*%s.*but the server has deletion_protection = true.*first set deletion_protection = false and apply that on its own`
 	resetRequests := func() { env.Sim.ResetRequests() }
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,

@@ -32,7 +32,7 @@ func TestAccServer_importByIdentity(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{StepDuration: -1})
 	existing := env.AddServer(t, simulator.CreateServerRequest{Name: "legacy", Tags: []string{"imported"}})
 	cfg := env.Config(identityImportHCL(acctest.ServerAddr, existing.UUID), acctest.ServerHCL{Name: "legacy", Extra: `  tags = ["imported"]`}.Render())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		TerraformVersionChecks:   acctest.IdentityTerraform,
@@ -62,7 +62,7 @@ func TestAccServer_importByIdentity(t *testing.T) {
 // by that identity plans nothing but the import.
 func TestAccServer_createSetsIdentity(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		TerraformVersionChecks:   acctest.IdentityTerraform,
@@ -97,7 +97,7 @@ func TestAccServer_importByIdentityErrors(t *testing.T) {
 		{"no such server", "019256ab-1554-73a7-b091-f024b0a724ea", `Cannot import non-existent remote object`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: env.Factories,
 				TerraformVersionChecks:   acctest.IdentityTerraform,
@@ -118,7 +118,7 @@ func TestAccSSHKey_importByIdentity(t *testing.T) {
 		t.Fatal(err)
 	}
 	keyHCL := acctest.SSHKeyResourceHCL("deploy", fmt.Sprintf("%q", simulator.ExamplePublicKeyEd25519))
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		TerraformVersionChecks:   acctest.IdentityTerraform,

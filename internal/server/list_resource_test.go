@@ -54,7 +54,7 @@ func TestAccServerList_query(t *testing.T) {
 	id := func(s simulator.ServerSnapshot) map[string]knownvalue.Check {
 		return map[string]knownvalue.Check{"id": knownvalue.StringExact(s.UUID)}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		TerraformVersionChecks:   acctest.QueryTerraform,
@@ -109,7 +109,7 @@ func TestAccServerList_query(t *testing.T) {
 
 func TestAccServerList_unknownLocation(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		TerraformVersionChecks:   acctest.QueryTerraform,

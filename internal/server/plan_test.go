@@ -26,7 +26,7 @@ func TestAccServer_planFailsWhenAPIUnusable(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: env.Factories,
 				Steps: []resource.TestStep{{
@@ -53,7 +53,7 @@ provider "flexmetal" {
 // the error names the user's attribute (ssh_keys[1]), not the resource and the API's field name.
 func TestAccServer_apiFieldErrorPointsAtAttribute(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{
@@ -69,7 +69,7 @@ func TestAccServer_apiFieldErrorPointsAtAttribute(t *testing.T) {
 
 func TestAccServer_importRejectsNonUUID(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{

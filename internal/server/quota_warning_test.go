@@ -200,7 +200,7 @@ func TestAccServer_planWithUnreadableQuotaIsNoDiagnostic(t *testing.T) {
 // of three servers against a quota of two, the third order is refused on instance_type.
 func TestAccServer_orderBeyondQuotaFailsAtApply(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{OnDemandQuota: map[simulator.QuotaKey]int{{Location: simulator.LocationRotterdam, InstanceType: simulator.InstanceTypeBM7Std8}: 2}})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,

@@ -28,7 +28,7 @@ func TestAccServer_createWaitsForDeliveryAndImports(t *testing.T) {
   post_install_script = "#!/bin/bash\necho hi"
 `}.Render())
 	var id string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -84,7 +84,7 @@ func TestAccServer_tagsUpdateInPlace(t *testing.T) {
 		return env.Config(acctest.ServerHCL{Name: "tagged", Extra: "  tags = " + tags}.Render())
 	}
 	var id string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -189,7 +189,7 @@ func TestAccServer_changesThatForceReplacement(t *testing.T) {
 			resource.TestStep{Config: env.Config(base.Render())},
 		)
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -204,7 +204,7 @@ func TestAccServer_failedDeliveryTaintsResource(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{FailNamePattern: regexp.MustCompile(`^never$`)})
 	cfg := env.Config(acctest.ServerHCL{Name: "doomed"}.Render())
 	var failedID string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -245,7 +245,7 @@ func TestAccServer_failedDeliveryTaintsResource(t *testing.T) {
 func TestAccServer_createTimeoutTaintsResource(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{StuckNamePattern: regexp.MustCompile(`^slow$`)})
 	cfg := env.Config(acctest.ServerHCL{Name: "slow", Extra: `  timeouts = { create = "1s" }`}.Render())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -280,7 +280,7 @@ func TestAccServer_createTimeoutTaintsResource(t *testing.T) {
 func TestAccServer_createTimeoutWhileAPIUnreachableSaysSo(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{StuckNamePattern: regexp.MustCompile(`^slow$`)})
 	cfg := env.Config(acctest.ServerHCL{Name: "slow", Extra: `  timeouts = { create = "2s" }`}.Render())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -319,7 +319,7 @@ func TestAccServer_goneOutsideTerraformIsRecreated(t *testing.T) {
 			env := acctest.NewSimEnv(t, simulator.Config{})
 			cfg := env.Config(acctest.ServerHCL{Name: "ephemeral"}.Render())
 			var first, second string
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: env.Factories,
 				CheckDestroy:             env.CheckAllReleased,
@@ -351,7 +351,7 @@ func TestAccServer_goneOutsideTerraformIsRecreated(t *testing.T) {
 func TestAccServer_destroyWaitsForReleased(t *testing.T) {
 	// A release that takes a while: a Delete that did not wait would leave it "releasing".
 	env := acctest.NewSimEnv(t, simulator.Config{ReleaseDuration: 400 * time.Millisecond})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy: func(s *terraform.State) error {
@@ -379,7 +379,7 @@ func TestAccServer_flakyAPIStillYieldsOneServer(t *testing.T) {
 	env.Sim.AddFault(simulator.Fault{Method: "POST", PathPrefix: "/v3/flexMetal/servers", Kind: simulator.FaultRateLimit, RetryAfter: time.Second, Times: 1})
 	env.Sim.AddFault(simulator.Fault{Method: "GET", PathPrefix: "/v3/flexMetal/servers/", Kind: simulator.FaultStatus, Status: 502, Times: 3})
 	env.Sim.AddFault(simulator.Fault{Method: "GET", PathPrefix: "/v3/flexMetal/servers/", Kind: simulator.FaultStatus, Status: 500, Times: 2})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -400,7 +400,7 @@ func TestAccServer_lostCreateAnswerDoesNotDuplicate(t *testing.T) {
 	// The API creates the server, then the connection drops before the answer arrives.
 	env.Sim.AddFault(simulator.Fault{Method: "POST", PathPrefix: "/v3/flexMetal/servers", Kind: simulator.FaultDropAfterHandling, Times: 1})
 	var id string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -441,7 +441,7 @@ import {
   }`, Extra: `  tags = ["imported"]
   allow_reinstall = true
   post_install_script = "echo legacy"`}.Render())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -522,7 +522,7 @@ func TestAccServer_planTimeValidation(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			c.hcl.Name = "invalid"
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: env.Factories,
 				Steps: []resource.TestStep{{
@@ -544,7 +544,7 @@ func TestAccServer_failedAfterDeliveryIsReplaced(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	cfg := env.Config(acctest.ServerHCL{Name: "breaks-later"}.Render())
 	var first, second string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -584,13 +584,7 @@ func TestAccServer_destroyWaitsUntilTheAPIAllowsRelease(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{Clock: clock, StepDuration: step, ReleaseDuration: time.Minute})
 	early := env.AddServer(t, simulator.CreateServerRequest{Name: "early"})
 	clock.Advance(step) // created -> discovering, where the simulator refuses a release
-	cfg := env.Config(fmt.Sprintf(`
-import {
-  to = flexmetal_server.test
-  id = %q
-}
-`, early.UUID), acctest.ServerHCL{Name: "early"}.Render())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy: func(s *terraform.State) error {
@@ -610,13 +604,18 @@ import {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: cfg,
-				Check: func(*terraform.State) error {
+				// terraform import alone: an apply would wait for the delivery first.
+				Config:             env.Config(acctest.ServerHCL{Name: "early"}.Render()),
+				ResourceName:       acctest.ServerAddr,
+				ImportState:        true,
+				ImportStateId:      early.UUID,
+				ImportStatePersist: true,
+				ImportStateCheck: func([]*terraform.InstanceState) error {
 					if s, _ := env.Sim.Server(early.UUID); s.Status != simulator.StatusDiscovering {
 						return fmt.Errorf("precondition: server is %q, want discovering", s.Status)
 					}
 					// From here on each request moves the server's world on by 1/20 of a status:
-					// destroy meets "discovering", then "discovered".
+					// the destroy meets "discovering", then "discovered".
 					clock.SetPerRequest(step / 20)
 					return nil
 				},
@@ -641,7 +640,7 @@ import {
   id = %q
 }
 `, early.UUID), acctest.ServerHCL{Name: "early"}.Render())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,

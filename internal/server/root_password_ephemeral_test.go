@@ -71,7 +71,7 @@ func expectPassword(e *acctest.SimEnv, id *string) resource.TestCheckFunc {
 func TestAccServerRootPassword_newWindowsServer(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	var id string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		ProtoV6ProviderFactories: withEcho(env),
@@ -105,7 +105,7 @@ func TestAccServerRootPassword_expiresAfter24Hours(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{Clock: clock, StepDuration: -1, ReleaseDuration: -1})
 	id := addServerRunning(env, t, "win-old", simulator.OSWindows2025)
 	cfg := env.Config(rootPasswordHCL(fmt.Sprintf("%q", id)))
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		ProtoV6ProviderFactories: withEcho(env),
@@ -152,7 +152,7 @@ func TestAccServerRootPassword_errorsNameTheServer(t *testing.T) {
 			ExpectError: acctest.ErrorPattern(c.want),
 		})
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		ProtoV6ProviderFactories: withEcho(env),

@@ -89,7 +89,7 @@ func TestAccServer_reinstallInPlace(t *testing.T) {
 			ConfigStateChecks: kept(),
 		})
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -104,7 +104,7 @@ func TestAccServer_reinstallInPlace(t *testing.T) {
 func TestAccServer_reinstallAndTagsInOneApply(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	var id string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -133,7 +133,7 @@ func TestAccServer_failedReinstallLeavesAFailedServerToReplace(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	var id, replacement string
 	failing := env.Config(acctest.ServerHCL{Name: "db-fail-reinstall", OS: `{ slug = "debian-12" }`, Extra: inPlace}.Render())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -167,7 +167,7 @@ func TestAccServer_failedReinstallOnDeliveredServerIsRetried(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{ReinstallFailKeepNamePattern: regexp.MustCompile(`^flaky$`)})
 	var id string
 	cfg := env.Config(acctest.ServerHCL{Name: "flaky", OS: `{ slug = "debian-12" }`, Extra: inPlace}.Render())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -200,7 +200,7 @@ func TestAccServer_reinstallTimeoutWaitsForTheRunningOne(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{StuckNamePattern: regexp.MustCompile(`^slow$`)})
 	var id string
 	cfg := env.Config(acctest.ServerHCL{Name: "slow", Extra: inPlace + `  timeouts = { update = "1s" }`}.Render())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -225,7 +225,7 @@ func TestAccServer_reinstallTimeoutWaitsForTheRunningOne(t *testing.T) {
 func TestAccServer_keylessOperatingSystem(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	var id string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,
@@ -269,7 +269,7 @@ func TestAccServer_reinstallFinishedAfterTimeoutIsRecordedNotRepeated(t *testing
 	env := acctest.NewSimEnv(t, simulator.Config{StuckNamePattern: regexp.MustCompile(`^slow$`)})
 	var id string
 	cfg := env.Config(acctest.ServerHCL{Name: "slow", Extra: inPlace + `  timeouts = { update = "1s" }`}.Render())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             env.CheckAllReleased,

@@ -109,7 +109,7 @@ func TestAccServer_writeOnlyPostInstallScript(t *testing.T) {
 			statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("post_install_script_wo_version"), knownvalue.Int64Exact(version)),
 		}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: env.Factories,
@@ -180,7 +180,7 @@ import {
 `, id)
 	stored := env.Config(importBlock, acctest.ServerHCL{Name: "move", Extra: `  post_install_script = "echo secret-token"`}.Render())
 	writeOnly := acctest.ServerHCL{Name: "move", Extra: writeOnlyScript(1)}.Render()
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: env.Factories,
@@ -225,7 +225,7 @@ removed {
 // write-only script, fail the plan with errors that say what to do.
 func TestAccServer_writeOnlyPostInstallScriptValidation(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
 		ProtoV6ProviderFactories: env.Factories,
@@ -252,7 +252,7 @@ func TestAccServer_writeOnlyPostInstallScriptValidation(t *testing.T) {
 // like any other, so the plan refuses it. (It runs with the compatibility suite's 1.5.7.)
 func TestAccServer_writeOnlyNeedsTerraform111(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipAbove(tfversion.Version1_10_0)},
 		ProtoV6ProviderFactories: env.Factories,

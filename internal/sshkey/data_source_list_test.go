@@ -43,7 +43,7 @@ func TestAccSSHKeys_listsStoredKeysOldestFirst(t *testing.T) {
 	const addr = "data.flexmetal_ssh_keys.all"
 	cfg := env.Config(`data "flexmetal_ssh_keys" "all" {}`)
 	idChanges := statecheck.CompareValue(compare.ValuesDiffer())
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{
@@ -75,7 +75,7 @@ func TestAccSSHKeys_listsStoredKeysOldestFirst(t *testing.T) {
 
 func TestAccSSHKeys_emptyAccount(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{

@@ -62,7 +62,7 @@ func sshKeyStateChecks(k simulator.SSHKeySnapshot) []statecheck.StateCheck {
 func TestAccSSHKeyDataSource_byID(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	keys := addSSHKeys(t, env, "deploy", "other")
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{
@@ -75,7 +75,7 @@ func TestAccSSHKeyDataSource_byID(t *testing.T) {
 func TestAccSSHKeyDataSource_byName(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	keys := addSSHKeys(t, env, "deploy", "other")
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{
@@ -90,7 +90,7 @@ func TestAccSSHKeyDataSource_ambiguousNameListsIDs(t *testing.T) {
 	keys := addSSHKeys(t, env, "dup", "dup", "unique")
 	ids := []string{keys[0].UUID, keys[1].UUID}
 	slices.Sort(ids)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{{
@@ -104,7 +104,7 @@ func TestAccSSHKeyDataSource_ambiguousNameListsIDs(t *testing.T) {
 func TestAccSSHKeyDataSource_missingKeyIsError(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	addSSHKeys(t, env, "deploy")
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{
@@ -123,7 +123,7 @@ func TestAccSSHKeyDataSource_missingKeyIsError(t *testing.T) {
 func TestAccSSHKeyDataSource_exactlyOneOfIDAndName(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	keys := addSSHKeys(t, env, "deploy")
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{

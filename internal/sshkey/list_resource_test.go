@@ -23,7 +23,7 @@ func TestAccSSHKeyList_query(t *testing.T) {
 		t.Fatal(err)
 	}
 	byID := queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(deploy.UUID)})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		TerraformVersionChecks:   acctest.QueryTerraform,

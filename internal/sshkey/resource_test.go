@@ -38,7 +38,7 @@ func expectOneStoredKey(e *acctest.SimEnv, name, publicKey string, notID *string
 func TestAccSSHKeyResource_createAndImport(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	cfg := env.Config(acctest.SSHKeyResourceHCL("deploy", fmt.Sprintf("%q", simulator.ExamplePublicKeyEd25519)))
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             acctest.CheckNoSSHKeys(env),
@@ -75,7 +75,7 @@ func TestAccSSHKeyResource_trailingNewlineIsNotDrift(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	withNewline := env.Config(acctest.SSHKeyResourceHCL("laptop", fmt.Sprintf("%q", simulator.ExamplePublicKeyEd25519+"\n")))
 	var id string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             acctest.CheckNoSSHKeys(env),
@@ -117,7 +117,7 @@ func TestAccSSHKeyResource_trailingNewlineIsNotDrift(t *testing.T) {
 func TestAccSSHKeyResource_changesReplace(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	var id string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             acctest.CheckNoSSHKeys(env),
@@ -153,7 +153,7 @@ func TestAccSSHKeyResource_deletedOutsideTerraformIsRecreated(t *testing.T) {
 	env := acctest.NewSimEnv(t, simulator.Config{})
 	cfg := env.Config(acctest.SSHKeyResourceHCL("deploy", fmt.Sprintf("%q", simulator.ExamplePublicKeyEd25519)))
 	var id string
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		CheckDestroy:             acctest.CheckNoSSHKeys(env),
@@ -183,7 +183,7 @@ func TestAccSSHKeyResource_privateKeyRefused(t *testing.T) {
 		"-----END OPENSSH PRIVATE KEY-----",
 		"",
 	}, "\n")
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{
@@ -214,7 +214,7 @@ func TestAccSSHKeyResource_malformedKeyRefused(t *testing.T) {
 			ExpectError: acctest.ErrorPattern(`(?s)Invalid SSH Public Key.*with flexmetal_ssh_key.test.*The public_key ` + want + `.*Use the contents of your .pub file, e.g. file\("~/.ssh/id_ed25519.pub"\)`),
 		}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.Factories,
 		Steps: []resource.TestStep{
