@@ -61,7 +61,7 @@ func (r *serverResource) finishDelivery(ctx context.Context, id string, kept ser
 	kept.nullUnknowns()
 	diags.Append(set(ctx, &kept)...)
 	if interrupted(err) {
-		diags.AddWarning("Server Delivery Interrupted", interruptedDeliveryDetail(srv, kept))
+		diags.AddWarning("Server Delivery Interrupted", interruptedDeliveryDetail(srv, kept, err))
 		return nil, false
 	}
 	diags.AddError("Server Delivery Did Not Complete", fmt.Sprintf("Waiting for the delivery of server %s (%s) ended: %v\n\nThe server stays in the state. If it failed, the next plan replaces it; otherwise the next apply waits again (raise timeouts.update if deliveries take longer).", id, kept.Name.ValueString(), err))
@@ -70,11 +70,16 @@ func (r *serverResource) finishDelivery(ctx context.Context, id string, kept ser
 
 // interruptedDeliveryDetail says that an interrupted wait kept the server, and what the next
 // apply does.
-func interruptedDeliveryDetail(srv *flexmetal.Server, m serverModel) string {
+func interruptedDeliveryDetail(srv *flexmetal.Server, m serverModel, err error) string {
 	status := m.Status.ValueString()
 	if srv != nil {
 		status = srv.Status
 	}
-	return fmt.Sprintf("Waiting for server %s (%s) was interrupted with the server in status %q. The delivery goes on without Terraform, and the server is recorded in the state (not tainted): the next apply keeps it and waits for its delivery.",
-		m.ID.ValueString(), m.Name.ValueString(), status)
+	before := ""
+	var wait *flexmetal.WaitError
+	if errors.As(err, &wait) && wait.Failing != nil {
+		before = " Before that, " + pollFailuresText(wait.Failing)
+	}
+	return fmt.Sprintf("Waiting for server %s (%s) was interrupted with the server in status %q.%s The delivery goes on without Terraform, and the server is recorded in the state (not tainted): the next apply keeps it and waits for its delivery.",
+		m.ID.ValueString(), m.Name.ValueString(), status, before)
 }

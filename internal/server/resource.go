@@ -115,14 +115,14 @@ func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest,
 	switch {
 	case interrupted(err):
 		// Not a failure: the server is recorded untainted, and the next apply waits for it.
-		resp.Diagnostics.AddWarning("Server Delivery Interrupted", interruptedDeliveryDetail(delivered, plan))
+		resp.Diagnostics.AddWarning("Server Delivery Interrupted", interruptedDeliveryDetail(delivered, plan, err))
 	case err != nil:
 		resp.Diagnostics.AddError("Server Delivery Did Not Complete", deliveryErrorDetail(srv, timeout, err))
 	}
 }
 
-// deliveryErrorDetail explains a failed or interrupted delivery, and what the user can do about
-// this case; the resource is tainted.
+// deliveryErrorDetail explains a failed or timed-out delivery, and what the user can do about
+// this case; the resource is tainted. An interrupted one is no error (interruptedDeliveryDetail).
 func deliveryErrorDetail(srv *flexmetal.Server, timeout time.Duration, err error) string {
 	const tainted = "The server is recorded in the state as tainted, so nothing is orphaned: the next terraform apply releases it and orders a replacement (terraform destroy releases it)."
 	const untaint = " To keep this server instead, run terraform untaint with the address shown above; later refreshes then follow it to \"delivered\"."
@@ -140,11 +140,6 @@ func deliveryErrorDetail(srv *flexmetal.Server, timeout time.Duration, err error
 		}
 		what += fmt.Sprintf(": the create timeout of %s ran out with the server in status %q.%s", timeout, lastSeen(srv, wait).Status, apiMessageText(lastSeen(srv, wait)))
 		return what + "\n\n" + tainted + untaint + " If deliveries at this location take longer, raise timeouts.create."
-	case errors.As(err, &wait) && errors.Is(err, context.Canceled):
-		what += fmt.Sprintf(": waiting was interrupted with the server in status %q. The delivery goes on without Terraform.", lastSeen(srv, wait).Status)
-		if wait.Failing != nil {
-			what += " Before that, " + pollFailuresText(wait.Failing)
-		}
 	default:
 		what += ": " + err.Error()
 	}

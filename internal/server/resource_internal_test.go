@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/flexmetal"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // TestDeliveryErrorDetail: a delivery that did not complete says why in the user's terms: a
@@ -58,11 +59,6 @@ func TestDeliveryErrorDetail(t *testing.T) {
 			},
 			wantNotIn: []string{`"unknown"`},
 		},
-		{
-			name: "interrupted while the API was unreachable",
-			err:  &flexmetal.WaitError{UUID: "u1", Last: provisioning, Err: context.Canceled, Failing: &flexmetal.PollFailures{Since: since, Count: 2, Last: unreachable}},
-			want: []string{`waiting was interrupted with the server in status "provisioning". The delivery goes on without Terraform. Before that, the FlexMetal API could not be reached since 11:02:03 UTC (2 status checks failed`},
-		},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -78,5 +74,20 @@ func TestDeliveryErrorDetail(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestInterruptedDeliveryDetail: an interrupted wait keeps the server untainted, and says when
+// the API had stopped answering before that.
+func TestInterruptedDeliveryDetail(t *testing.T) {
+	since := time.Date(2026, 5, 1, 11, 2, 3, 0, time.UTC)
+	m := serverModel{}
+	m.ID, m.Name, m.Status = types.StringValue("u1"), types.StringValue("web-1"), types.StringValue("created")
+	err := &flexmetal.WaitError{UUID: "u1", Err: context.Canceled, Failing: &flexmetal.PollFailures{Since: since, Count: 2, Last: errors.New("connection refused")}}
+	got := interruptedDeliveryDetail(&flexmetal.Server{Status: "provisioning"}, m, err)
+	for _, want := range []string{`server u1 (web-1) was interrupted with the server in status "provisioning". Before that, `, "since 11:02:03 UTC (2 status checks failed", "not tainted", "next apply keeps it"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("detail %q lacks %q", got, want)
+		}
 	}
 }
