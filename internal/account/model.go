@@ -2,7 +2,6 @@ package account
 
 import (
 	"cmp"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -140,7 +139,7 @@ func newTagModel(t *flexmetal.Tag) tagModel {
 func tagModels(tags []*flexmetal.Tag) ([]tagModel, []string) {
 	kept := make([]*flexmetal.Tag, 0, len(tags))
 	for _, t := range tags {
-		if !strings.HasPrefix(t.Name, shared.CreationTagPrefix) {
+		if !shared.ProviderTag(t.Name) {
 			kept = append(kept, t)
 		}
 	}
@@ -165,7 +164,7 @@ type usageServerModel struct {
 var usageServerAttributes = shared.ComputedAttributes{
 	"server_id":     {Description: "The server's UUID."},
 	"name":          {Description: "The server's host name."},
-	"tags":          {Description: "The server's tags as the API reports them now (the provider's one-time `tf-create:` tags left out), for sums per tag.", Kind: shared.StringSetKind},
+	"tags":          {Description: "The server's tags as the API reports them now (the provider's temporary `tf-create:` and `tf-reinstall:` tags left out), for sums per tag.", Kind: shared.StringSetKind},
 	"started_at":    {Description: "When the billed period starts within the report (RFC 3339)."},
 	"ended_at":      {Description: "When the billed period ends within the report (RFC 3339); null when the API gives none."},
 	"total_hours":   {Description: "Billable hours, as the API counts them.", Kind: shared.Int64Kind},
@@ -191,7 +190,7 @@ func newUsageServerModel(u flexmetal.ServerUsage) usageServerModel {
 		m.Name = types.StringValue(u.Server.Name)
 		tags := make([]string, 0, len(u.Server.Tags))
 		for _, t := range u.Server.Tags {
-			if !strings.HasPrefix(t, shared.CreationTagPrefix) {
+			if !shared.ProviderTag(t) {
 				tags = append(tags, t)
 			}
 		}

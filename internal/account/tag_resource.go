@@ -63,7 +63,7 @@ func (r *tagResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				PlanModifiers:       []planmodifier.String{idFromName{}},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "The tag, e.g. `env:prod`: 1 to 64 characters from `A-Z`, `a-z`, `0-9`, `_`, `:` and `-`; the prefix `" + shared.CreationTagPrefix + "` is reserved for the provider. Changing it renames the tag on every server that carries it.",
+				MarkdownDescription: "The tag, e.g. `env:prod`: 1 to 64 characters from `A-Z`, `a-z`, `0-9`, `_`, `:` and `-`; the prefixes `" + shared.CreationTagPrefix + "` and `" + shared.ReinstallTagPrefix + "` are reserved for the provider. Changing it renames the tag on every server that carries it.",
 				Required:            true,
 				Validators:          []validator.String{shared.TagValidator(), shared.ReservedTagValidator()},
 			},

@@ -35,7 +35,7 @@ func (d *tagsDataSource) Configure(_ context.Context, req datasource.ConfigureRe
 
 func (d *tagsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the account's tags, including those no server carries any more, with how many servers carry each. The provider's own one-time `" + shared.CreationTagPrefix + "` tags are left out.",
+		MarkdownDescription: "Lists the account's tags, including those no server carries any more, with how many servers carry each. The provider's own temporary tags (`" + shared.CreationTagPrefix + "...`, `" + shared.ReinstallTagPrefix + "...`) are left out.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "A hash of the listed tag names; it changes when the list does.",

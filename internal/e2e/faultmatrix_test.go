@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -21,21 +22,26 @@ const fleetSize = 3
 // standing conditions (stuck or failing servers, latency) before the re-run.
 type scenario struct {
 	name string
-	// createTimeout bounds delivery in the configuration.
-	createTimeout string
-	// inject runs before the first apply (or, with onDestroy, before the first destroy).
+	// createTimeout bounds delivery in the configuration, updateTimeout a reinstall.
+	createTimeout, updateTimeout string
+	// configure, if set, changes the simulator's configuration.
+	configure func(*simulator.Config)
+	// inject, if set, runs before the first apply (or, with onDestroy, before the first destroy).
 	inject func(sim *simulator.Simulator)
 	// onDestroy puts the fault on the destroy instead of the apply.
 	onDestroy bool
-	// interrupt sends SIGINT to terraform once the API has created every server of the fleet.
-	interrupt bool
+	// interrupt sends SIGINT to terraform once the API has created every server of the fleet,
+	// or once interruptWhen holds, if set.
+	interrupt     bool
+	interruptWhen func(sim *simulator.Simulator) bool
 	// killWhen, if set, SIGKILLs terraform and its provider (the whole process group) as soon as
 	// it holds: the run can record nothing more, as when a CI runner is lost.
 	killWhen func(sim *simulator.Simulator) bool
 	// firstRunFails is true when the first run is expected to fail (a re-run must converge).
 	firstRunFails bool
-	// reinstall puts the fault on a reinstall of the delivered fleet (a changed os.slug)
-	// instead of the first apply.
+	// reinstall puts the fault on a reinstall of the delivered fleet (a changed os.slug and
+	// post-install script; the API reports the first, not the second) instead of the first
+	// apply.
 	reinstall bool
 	// replaces is true when the re-run rightly releases servers and orders new ones (a failed
 	// or timed-out delivery); everywhere else a released server that was ordered again counts
@@ -116,12 +122,7 @@ func scenarios() []scenario {
 				}
 				return answered >= fleetSize
 			},
-			recover: func(s *simulator.Simulator) {
-				s.SetStuckNamePattern(never)
-				for _, srv := range s.Servers() {
-					_ = s.Unstick(srv.UUID)
-				}
-			}},
+			recover: unstickFleet},
 		{name: "SIGKILL during the clean-up after delivery", firstRunFails: true,
 			inject: func(s *simulator.Simulator) {
 				// The creation tags' removal waits before the API acts on it, so the kill lands
@@ -138,42 +139,105 @@ func scenarios() []scenario {
 				return delivered >= fleetSize
 			},
 			recover: func(s *simulator.Simulator) { s.ClearFaults() }},
+		// Each moment a reinstall can be cut short: the re-run reinstalls a server whose
+		// reinstall was never sent, waits for one still running, records one that finished, and
+		// never sends one twice.
+		{name: "SIGKILL before the reinstall is sent", reinstall: true, firstRunFails: true,
+			inject: func(s *simulator.Simulator) {
+				// The PATCH waits before the API acts on it, so the kill lands after the
+				// reinstall tag and before the reinstall.
+				s.AddFault(simulator.Fault{Method: "PATCH", PathPrefix: servers + "/", Kind: simulator.FaultLatency, Latency: 3 * time.Second, Times: fleetSize})
+			},
+			killWhen: func(s *simulator.Simulator) bool {
+				return countLive(s, func(srv simulator.ServerSnapshot) bool { return hasTagPrefix(srv.Tags, "tf-reinstall:") }) >= fleetSize
+			},
+			recover: func(s *simulator.Simulator) { s.ClearFaults() }},
+		{name: "SIGKILL during a reinstall that finishes before the re-run", reinstall: true, firstRunFails: true,
+			inject:   func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-`)) },
+			killWhen: everyServerReinstalling,
+			recover:  unstickFleet},
+		{name: "SIGKILL during a reinstall still running at the re-run", reinstall: true, firstRunFails: true,
+			// The world moves only with requests: nothing happens while no terraform runs, so the
+			// re-run finds the reinstalls running (a few hundred requests from their end) and
+			// has to wait for them.
+			configure: func(c *simulator.Config) {
+				c.Clock = simulator.NewRequestClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), c.StepDuration)
+				c.ReinstallStepDuration = 100 * c.StepDuration
+			},
+			killWhen: everyServerReinstalling},
+		{name: "interrupt during a reinstall", reinstall: true, interrupt: true, firstRunFails: true,
+			inject:        func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-`)) },
+			interruptWhen: everyServerReinstalling,
+			recover:       unstickFleet},
+		{name: "reinstall past the update timeout", reinstall: true, firstRunFails: true, updateTimeout: "2s",
+			inject:  func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-`)) },
+			recover: unstickFleet},
 		// Ctrl-C while the fleet is being delivered: the servers are recorded untainted and the
 		// re-run keeps them (once the hold-up clears, they are delivered) instead of releasing
 		// and ordering them again.
 		{name: "interrupt during delivery", interrupt: true, firstRunFails: true,
-			inject: func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-`)) },
-			recover: func(s *simulator.Simulator) {
-				s.SetStuckNamePattern(never)
-				for _, srv := range s.Servers() {
-					_ = s.Unstick(srv.UUID)
-				}
-			}},
+			inject:  func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-`)) },
+			recover: unstickFleet},
 	}
 }
 
-func fleetConfig(url, createTimeout string) string {
-	return fleetConfigWithOS(url, createTimeout, "ubuntu-2404-lts")
+// unstickFleet lets the fleet's stuck deliveries and reinstalls go on.
+func unstickFleet(s *simulator.Simulator) {
+	s.SetStuckNamePattern(never)
+	for _, srv := range s.Servers() {
+		_ = s.Unstick(srv.UUID)
+	}
 }
 
-func fleetConfigWithOS(url, createTimeout, slug string) string {
+// everyServerReinstalling holds once the API accepted a reinstall of every server of the fleet.
+func everyServerReinstalling(s *simulator.Simulator) bool {
+	return countLive(s, func(srv simulator.ServerSnapshot) bool { return len(s.Reinstalls(srv.UUID)) > 0 }) >= fleetSize
+}
+
+// countLive counts the servers that are not released and for which ok holds.
+func countLive(s *simulator.Simulator, ok func(simulator.ServerSnapshot) bool) int {
+	n := 0
+	for _, srv := range live(s) {
+		if ok(srv) {
+			n++
+		}
+	}
+	return n
+}
+
+func hasTagPrefix(tags []string, prefix string) bool {
+	return slices.ContainsFunc(tags, func(t string) bool { return strings.HasPrefix(t, prefix) })
+}
+
+func fleetConfig(url string, sc scenario) string {
+	return fleetConfigWithOS(url, sc, "ubuntu-2404-lts")
+}
+
+// fleetConfigWithOS is the fleet with an operating system and a post-install script that
+// names it: a reinstall changes both.
+func fleetConfigWithOS(url string, sc scenario, slug string) string {
+	createTimeout, updateTimeout := sc.createTimeout, sc.updateTimeout
 	if createTimeout == "" {
 		createTimeout = "2m"
 	}
+	if updateTimeout == "" {
+		updateTimeout = "2m"
+	}
 	return tfrun.ProviderBlock(url, simulator.DefaultAPIKey, "100ms") + fmt.Sprintf(`
 resource "flexmetal_server" "fleet" {
-  count         = %[1]d
-  name          = "fleet-${count.index}"
-  location      = "EU: Rotterdam"
-  instance_type = "bm7.std.8"
-  os            = { slug = %[4]q }
-  ssh_keys      = [%[2]q]
-  tags          = ["fleet"]
-  timeouts      = { create = %[3]q }
+  count               = %[1]d
+  name                = "fleet-${count.index}"
+  location            = "EU: Rotterdam"
+  instance_type       = "bm7.std.8"
+  os                  = { slug = %[4]q }
+  ssh_keys            = [%[2]q]
+  post_install_script = "#!/bin/sh\necho installed %[4]s\n"
+  tags                = ["fleet"]
+  timeouts            = { create = %[3]q, update = %[5]q }
 
   allow_reinstall = true
 }
-`, fleetSize, simulator.ExamplePublicKeyEd25519, createTimeout, slug)
+`, fleetSize, simulator.ExamplePublicKeyEd25519, createTimeout, slug, updateTimeout)
 }
 
 func TestFaultMatrix(t *testing.T) {
@@ -207,14 +271,18 @@ type counts struct {
 func runScenario(t *testing.T, tf, providerDir string, sc scenario) (c counts) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	sim := simulator.New(simulator.Config{StepDuration: 20 * time.Millisecond, ReleaseDuration: 20 * time.Millisecond})
+	cfg := simulator.Config{StepDuration: 20 * time.Millisecond, ReleaseDuration: 20 * time.Millisecond}
+	if sc.configure != nil {
+		sc.configure(&cfg)
+	}
+	sim := simulator.New(cfg)
 	url, stop := sim.Start()
 	defer stop()
 	ws, err := tfrun.NewWorkspace(tf, t.TempDir(), providerDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ws.WriteConfig(fleetConfig(url, sc.createTimeout)); err != nil {
+	if err := ws.WriteConfig(fleetConfig(url, sc)); err != nil {
 		t.Fatal(err)
 	}
 
@@ -222,11 +290,11 @@ func runScenario(t *testing.T, tf, providerDir string, sc scenario) (c counts) {
 		if _, err := ws.Run(ctx, "apply", "-auto-approve"); err != nil {
 			t.Fatalf("apply before the reinstall failed: %v", err)
 		}
-		if err := ws.WriteConfig(fleetConfigWithOS(url, sc.createTimeout, "debian-12")); err != nil {
+		if err := ws.WriteConfig(fleetConfigWithOS(url, sc, "debian-12")); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if !sc.onDestroy {
+	if !sc.onDestroy && sc.inject != nil {
 		sc.inject(sim)
 	}
 	var firstErr error
@@ -234,7 +302,7 @@ func runScenario(t *testing.T, tf, providerDir string, sc scenario) (c counts) {
 	case sc.killWhen != nil:
 		firstErr = applyAndKill(ctx, t, ws, sim, sc.killWhen)
 	case sc.interrupt:
-		firstErr = applyAndInterrupt(ctx, t, ws, sim)
+		firstErr = applyAndInterrupt(ctx, t, ws, sim, sc.interruptWhen)
 	default:
 		_, firstErr = ws.Run(ctx, "apply", "-auto-approve")
 	}
@@ -273,7 +341,7 @@ func runScenario(t *testing.T, tf, providerDir string, sc scenario) (c counts) {
 		t.Errorf("plan after convergence is not empty: %v\n%s", err, out)
 	}
 
-	if sc.onDestroy {
+	if sc.onDestroy && sc.inject != nil {
 		sc.inject(sim)
 	}
 	if _, err := ws.Run(ctx, "destroy", "-auto-approve"); err != nil {
@@ -310,9 +378,12 @@ func countDoubleReinstalls(t *testing.T, sim *simulator.Simulator) int {
 	return extra
 }
 
-// applyAndInterrupt starts an apply, sends SIGINT once the API has created the whole fleet, and
-// waits.
-func applyAndInterrupt(ctx context.Context, t *testing.T, ws *tfrun.Workspace, sim *simulator.Simulator) error {
+// applyAndInterrupt starts an apply, sends SIGINT once when holds (by default, once the API has
+// created the whole fleet), and waits.
+func applyAndInterrupt(ctx context.Context, t *testing.T, ws *tfrun.Workspace, sim *simulator.Simulator, when func(*simulator.Simulator) bool) error {
+	if when == nil {
+		when = func(s *simulator.Simulator) bool { return len(s.Servers()) >= fleetSize }
+	}
 	cmd := ws.Command(ctx, "apply", "-auto-approve")
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -321,10 +392,10 @@ func applyAndInterrupt(ctx context.Context, t *testing.T, ws *tfrun.Workspace, s
 	}
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
-	for len(sim.Servers()) < fleetSize {
+	for !when(sim) {
 		select {
 		case <-ctx.Done():
-			t.Fatalf("the fleet was never ordered:\n%s", out.String())
+			t.Fatalf("the moment to interrupt the apply never came:\n%s", out.String())
 		case <-tick.C:
 		}
 	}

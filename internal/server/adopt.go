@@ -71,12 +71,13 @@ func (r *serverResource) adoptUnrecorded(ctx context.Context, order flexmetal.Cr
 	return srv, tag
 }
 
-// removeCreationTag removes a server's creation tag once the server is about to be recorded. It
-// runs after the wait, also when Terraform interrupted it, so it does not use ctx's cancellation.
-func removeCreationTag(ctx context.Context, client *flexmetal.Client, id, tag string) {
+// removeProviderTag removes one of the provider's own tags (a creation or reinstall tag) once
+// what it marks is about to be recorded. It runs after the wait, also when Terraform interrupted
+// it, so it does not use ctx's cancellation.
+func removeProviderTag(ctx context.Context, client *flexmetal.Client, id, tag string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	if _, err := client.Servers.RemoveTag(ctx, id, tag); err != nil && !flexmetal.IsNotFound(err) {
-		tflog.Warn(ctx, "Could not remove the one-time creation tag; it is hidden from the tags attribute", map[string]any{"id": id, "tag": tag, "error": err.Error()})
+		tflog.Warn(ctx, "Could not remove the provider's temporary tag; it is hidden from the tags attribute", map[string]any{"id": id, "tag": tag, "error": err.Error()})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -251,11 +250,11 @@ func knownSetStrings(s types.Set) []string {
 	return out
 }
 
-// visibleTags drops the provider's own creation tag and sorts the rest.
+// visibleTags drops the provider's own creation and reinstall tags and sorts the rest.
 func visibleTags(tags []string) []string {
 	out := make([]string, 0, len(tags))
 	for _, t := range tags {
-		if !strings.HasPrefix(t, shared.CreationTagPrefix) {
+		if !shared.ProviderTag(t) {
 			out = append(out, t)
 		}
 	}

@@ -138,7 +138,7 @@ func (a *serverReinstallAction) Invoke(ctx context.Context, req action.InvokeReq
 	tflog.Info(ctx, "Reinstalling FlexMetal server (action)", map[string]any{"id": id, "name": srv.Name, "os": install.OS.Slug, "ssh_keys": len(install.SSHKeys)})
 	progress(fmt.Sprintf("Reinstalling %s with %s; its disks are erased.", server, install.OS.Slug))
 
-	done, sent, _, err := reinstallServer(ctx, a.data.Client.Servers, id, install, nil, func(phase string) func(*flexmetal.Server) {
+	done, sent, _, err := reinstallServer(ctx, a.data.Client.Servers, id, install, nil, nil, func(phase string) func(*flexmetal.Server) {
 		log := progressLogger(ctx, phase)
 		return func(s *flexmetal.Server) {
 			log(s)

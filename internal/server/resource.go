@@ -104,7 +104,7 @@ func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest,
 	// The creation tag stays until Create returns: a run killed during the delivery leaves a
 	// server that the next run's create of the same order adopts (adopt.go).
 	if order.CreationTag != "" {
-		defer removeCreationTag(ctx, client, srv.UUID, order.CreationTag)
+		defer removeProviderTag(ctx, client, srv.UUID, order.CreationTag)
 	}
 
 	delivered, err := client.Servers.WaitForDelivery(ctx, srv.UUID, progressLogger(ctx, "delivery"))
@@ -223,7 +223,8 @@ func (r *serverResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	prior := state
 	resp.Diagnostics.Append(state.applyServer(ctx, srv, r.data.Tags)...)
-	if reinstallIncomplete(ctx, req.Private) {
+	marked := recordMarkedReinstall(ctx, resp.Private, srv, &resp.Diagnostics)
+	if marked || reinstallIncomplete(ctx, req.Private) {
 		// The API already reports the name and OS of the reinstall that did not complete; the
 		// state keeps the previous ones so the plan still shows the change to apply.
 		state.Name, state.OS = prior.Name, prior.OS

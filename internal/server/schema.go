@@ -136,7 +136,7 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				Default:             booldefault.StaticBool(false),
 			},
 			"tags": schema.SetAttribute{
-				MarkdownDescription: "Tags, each matching `[A-Za-z0-9_:-]{1,64}` (e.g. `env:prod`); with the provider's `default_tags`, at most 60. The prefix `tf-create:` is reserved for the provider, and tags starting with one of the provider's `ignore_tag_prefixes` are refused. Updated in place; tags changed outside Terraform show up as drift. The server also carries the provider's `default_tags` (see `tags_all`).",
+				MarkdownDescription: "Tags, each matching `[A-Za-z0-9_:-]{1,64}` (e.g. `env:prod`); with the provider's `default_tags`, at most 60. The prefixes `tf-create:` and `tf-reinstall:` are reserved for the provider, and tags starting with one of the provider's `ignore_tag_prefixes` are refused. Updated in place; tags changed outside Terraform show up as drift. The server also carries the provider's `default_tags` (see `tags_all`).",
 				Optional:            true,
 				ElementType:         types.StringType,
 				Validators: []validator.Set{

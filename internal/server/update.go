@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -46,17 +47,23 @@ func readPendingReinstall(ctx context.Context, private interface {
 }, install flexmetal.ReinstallServerRequest) *pendingReinstall {
 	raw, d := private.GetKey(ctx, privateReinstallKey)
 	var p pendingReinstall
-	if d.HasError() || len(raw) == 0 || json.Unmarshal(raw, &p) != nil || p.Install != installHash(install) {
+	if d.HasError() || len(raw) == 0 || json.Unmarshal(raw, &p) != nil || !p.names(install) {
 		return nil
 	}
 	return &p
+}
+
+// names reports whether p records install. A reinstall tag carries only the first
+// reinstallMarkHashLength digits of the hash; the private state carries all of them.
+func (p *pendingReinstall) names(install flexmetal.ReinstallServerRequest) bool {
+	return len(p.Install) >= reinstallMarkHashLength && strings.HasPrefix(installHash(install), p.Install)
 }
 
 // reinstallFinished reports whether the pending reinstall of install finished after the plan that
 // sent it: the newest reinstall command is newer than the one before it and finished, and the
 // server reports the installation's name and operating system.
 func reinstallFinished(pending *pendingReinstall, newest *flexmetal.Command, srv *flexmetal.Server, install flexmetal.ReinstallServerRequest) bool {
-	return pending != nil && newest != nil && newest.UUID != pending.Since && newest.Finished() &&
+	return pending != nil && newest != nil && !sameCommand(newest.UUID, pending.Since) && newest.Finished() &&
 		srv != nil && srv.Status == flexmetal.StatusDelivered && srv.Name == install.Name && srv.OSSlug == install.OS.Slug
 }
 
@@ -109,7 +116,17 @@ func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest,
 		}
 	}
 	if len(reinstall) > 0 {
-		srv, sent, since, err := r.reinstall(ctx, id, install, readPendingReinstall(ctx, req.Private, install))
+		// A reinstall tag left by a killed run is removed once this update is over; it names the
+		// pending reinstall when no refresh put that in the private state (-refresh=false).
+		marked, tag := r.markedReinstall(ctx, id, install)
+		if tag != "" {
+			defer removeProviderTag(ctx, r.data.Client, id, tag)
+		}
+		pending := readPendingReinstall(ctx, req.Private, install)
+		if pending == nil {
+			pending = marked
+		}
+		srv, sent, since, err := r.reinstall(ctx, id, install, pending)
 		if err != nil {
 			// The tags are as planned; the installation is not: the state keeps the previous
 			// values, so the next plan still shows the change.
@@ -119,8 +136,14 @@ func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest,
 			}
 			kept.nullUnknowns()
 			resp.Diagnostics.Append(resp.State.Set(ctx, &kept)...)
-			if sent {
+			switch {
+			case sent:
 				record, _ := json.Marshal(pendingReinstall{Install: installHash(install), Since: since})
+				resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReinstallKey, record)...)
+			case pending != nil:
+				// Still the earlier run's reinstall, and its tag is gone with this update:
+				// the private state keeps it.
+				record, _ := json.Marshal(pending)
 				resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateReinstallKey, record)...)
 			}
 			addReinstallError(ctx, &resp.Diagnostics, req.Plan.Schema, &state, timeout, sent, err)
@@ -178,8 +201,25 @@ func (r *serverResource) updateTags(ctx context.Context, id string, plan, state 
 
 // reinstall sends the planned installation and waits until the server is delivered again,
 // logging each status change.
+// The server carries a reinstall tag from just before the PATCH until the wait ends (see
+// shared.ReinstallTagPrefix): a run killed in between leaves it for the next one.
 func (r *serverResource) reinstall(ctx context.Context, id string, install flexmetal.ReinstallServerRequest, pending *pendingReinstall) (srv *flexmetal.Server, sent bool, since string, err error) {
-	return reinstallServer(ctx, r.data.Client.Servers, id, install, pending, func(phase string) func(*flexmetal.Server) {
+	client := r.data.Client
+	var tag string
+	defer func() {
+		// Removed whatever the outcome: a timeout or an interrupt is recorded in the private
+		// state instead, and a lost answer to the tagging may still have tagged the server.
+		if tag != "" {
+			removeProviderTag(ctx, client, id, tag)
+		}
+	}()
+	mark := func(since string) {
+		tag = reinstallMark(install, since)
+		if _, err := client.Servers.AddTag(ctx, id, tag); err != nil {
+			tflog.Warn(ctx, "Could not tag the FlexMetal server before reinstalling it; if this run is killed before the reinstall ends, the next apply cannot tell that it was sent", map[string]any{"id": id, "tag": tag, "error": err.Error()})
+		}
+	}
+	return reinstallServer(ctx, client.Servers, id, install, pending, mark, func(phase string) func(*flexmetal.Server) {
 		return progressLogger(ctx, phase)
 	})
 }
@@ -190,9 +230,10 @@ func (r *serverResource) reinstall(ctx context.Context, id string, install flexm
 // PATCH would be refused, or would reinstall twice. progress returns the status callback for a
 // phase ("earlier reinstall", "reinstall"). pending, when not nil, is this same installation,
 // sent by an earlier apply that did not see its outcome: if the API finished it, it is not sent
-// again. sent says whether the API accepted a reinstall, since names the newest command before
+// again. mark, when not nil, runs just before the PATCH is sent, with the newest command before
+// it. sent says whether the API accepted a reinstall, since names the newest command before
 // it; srv is the last state of the server seen, if any.
-func reinstallServer(ctx context.Context, servers *flexmetal.ServersService, id string, install flexmetal.ReinstallServerRequest, pending *pendingReinstall, progress func(phase string) func(*flexmetal.Server)) (srv *flexmetal.Server, sent bool, since string, err error) {
+func reinstallServer(ctx context.Context, servers *flexmetal.ServersService, id string, install flexmetal.ReinstallServerRequest, pending *pendingReinstall, mark func(since string), progress func(phase string) func(*flexmetal.Server)) (srv *flexmetal.Server, sent bool, since string, err error) {
 	running, newest, err := servers.ReinstallInProgress(ctx, id)
 	if err != nil {
 		return nil, false, "", err
@@ -221,6 +262,9 @@ func reinstallServer(ctx context.Context, servers *flexmetal.ServersService, id 
 	}
 	if newest != nil {
 		since = newest.UUID
+	}
+	if mark != nil {
+		mark(since)
 	}
 	if srv, err = servers.Reinstall(ctx, id, install); err != nil {
 		var ambiguous *flexmetal.AmbiguousReinstallError
@@ -329,7 +373,14 @@ func (r *serverResource) reinstallAlreadyFinished(ctx context.Context, req resou
 	}
 	id := state.ID.ValueString()
 	running, newest, err := r.data.Client.Servers.ReinstallInProgress(ctx, id)
-	if err != nil || running {
+	if err != nil {
+		return false
+	}
+	if running {
+		if !sameCommand(newest.UUID, pending.Since) {
+			diags.AddWarning("Reinstall Still Running",
+				fmt.Sprintf("The reinstall of server %s (%s) that an earlier run sent and did not see finish is still running (command %s): applying this plan waits for it and records it, without reinstalling again unless it fails.", id, install.Name, newest.UUID))
+		}
 		return false
 	}
 	srv, err := r.data.Client.Servers.Get(ctx, id)

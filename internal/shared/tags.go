@@ -9,6 +9,20 @@ import (
 // answer was lost can be found again. It never appears in the tags attribute.
 const CreationTagPrefix = "tf-create:"
 
+// ReinstallTagPrefix marks the tag a server carries while the provider reinstalls it:
+// "tf-reinstall:", 16 hex digits that name the installation and the compact UUID of the newest
+// reinstall command before it. Terraform records the outcome of a reinstall only when the apply
+// returns; a run killed meanwhile leaves the tag, and the next refresh learns from it that this
+// installation was sent, so a reinstall that went on without Terraform is waited for and
+// recorded, never sent twice. It never appears in the tags attribute either.
+const ReinstallTagPrefix = "tf-reinstall:"
+
+// ProviderTag reports whether tag is one of the provider's own marks (a creation or a reinstall
+// tag), which no tags attribute or tag list shows.
+func ProviderTag(tag string) bool {
+	return strings.HasPrefix(tag, CreationTagPrefix) || strings.HasPrefix(tag, ReinstallTagPrefix)
+}
+
 // HasCreationTag reports whether tags still hold a creation tag: the server was ordered by
 // Terraform and is not recorded in a state yet (the provider removes the tag once it records the
 // server), or the run that ordered it was killed before it could.

@@ -220,15 +220,18 @@ func TagValidator() validator.String {
 	}
 }
 
-// ReservedTagValidator refuses tags with the prefix of the provider's one-time creation tag:
-// the provider hides such tags, so Terraform would see a configured tag vanish on every apply.
+// ReservedTagValidator refuses tags with the prefix of one of the provider's own marks (the
+// creation and reinstall tags): the provider hides such tags, so Terraform would see a configured
+// tag vanish on every apply.
 func ReservedTagValidator() validator.String {
 	return stringCheck{
-		description: "must not start with \"" + CreationTagPrefix + "\", which the provider reserves",
+		description: "must not start with \"" + CreationTagPrefix + "\" or \"" + ReinstallTagPrefix + "\", which the provider reserves",
 		check: func(_ path.Path, tag string) (string, string) {
-			if strings.HasPrefix(tag, CreationTagPrefix) {
-				return "Reserved Tag Prefix", fmt.Sprintf("Tag %q starts with %q, which the provider reserves for the one-time tag that lets it find a server whose order answer was lost. Choose another prefix, e.g. %q.",
-					tag, CreationTagPrefix, "tf:"+strings.TrimPrefix(tag, CreationTagPrefix))
+			for _, prefix := range []string{CreationTagPrefix, ReinstallTagPrefix} {
+				if strings.HasPrefix(tag, prefix) {
+					return "Reserved Tag Prefix", fmt.Sprintf("Tag %q starts with %q, which the provider reserves for the tags that let it find a server whose order or reinstall outlived the run that sent it. Choose another prefix, e.g. %q.",
+						tag, prefix, "tf:"+strings.TrimPrefix(tag, prefix))
+				}
 			}
 			return "", ""
 		},
