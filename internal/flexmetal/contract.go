@@ -173,7 +173,7 @@ func (k *contractCheck) get(ctx context.Context, g contractGet) ([]byte, error) 
 		rep.Err = err
 		k.reports = append(k.reports, rep)
 		if ctx.Err() != nil || IsUnreachable(err) || IsUnauthorized(err) {
-			return nil, fmt.Errorf("%s: %w", rep.Endpoint, err)
+			return nil, err // it names method and path
 		}
 		return nil, nil
 	}
