@@ -136,10 +136,10 @@ type contractCheck struct {
 	reports []EndpointReport
 
 	locationList []Location
-	windowsOS  map[string]bool
-	keys       []sshKeyWire
-	serverList []serverWire
-	tagList    []tagWire
+	windowsOS    map[string]bool
+	keys         []sshKeyWire
+	serverList   []serverWire
+	tagList      []tagWire
 }
 
 // contractGet describes one GET of the check.

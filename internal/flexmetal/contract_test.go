@@ -29,8 +29,8 @@ const (
 // commands answer carries a payload the client does not decode.
 func contractAnswers() map[string]string {
 	return map[string]string{
-		"/v3/flexMetal/location":                   "[" + contractLocation + "]",
-		"/v3/flexMetal/location/18/instanceTypes":  "[" + contractInstanceType + "]",
+		"/v3/flexMetal/location":                  "[" + contractLocation + "]",
+		"/v3/flexMetal/location/18/instanceTypes": "[" + contractInstanceType + "]",
 		"/v3/flexMetal/plans": `[{"name": "bm7.std.8", "hardwareDetails": {
 			"cpu": {"name": "Xeon", "baseClock": 3400, "cpuCount": 1, "cpuCores": 8, "totalCores": 8},
 			"memory": {"type": "ddr4", "size": 32}, "disks": [{"type": "ssd", "size": 960}],
@@ -38,9 +38,9 @@ func contractAnswers() map[string]string {
 			"locations": [{"name": "EU: Rotterdam", "dcCode": "nlrtm1", "availability": "high"}]}]`,
 		"/v3/operatingsystem": `[{"id": 211, "name": "Windows Server 2025", "slug": "windows-2025", "osGroup": 1,
 			"isOdp": 0, "availableForFlexMetal": 1, "active": true}]`,
-		"/v3/sshKey":     `[{"uuid": "k-1", "name": "ops", "publicKey": "ssh-ed25519 AAAA", "createdAt": 1730000000}]`,
-		"/v3/sshKey/k-1": `[{"uuid": "k-1", "name": "ops", "publicKey": "ssh-ed25519 AAAA", "createdAt": 1730000000}]`,
-		serversPath:      "[" + contractServer + "]",
+		"/v3/sshKey":                           `[{"uuid": "k-1", "name": "ops", "publicKey": "ssh-ed25519 AAAA", "createdAt": 1730000000}]`,
+		"/v3/sshKey/k-1":                       `[{"uuid": "k-1", "name": "ops", "publicKey": "ssh-ed25519 AAAA", "createdAt": 1730000000}]`,
+		serversPath:                            "[" + contractServer + "]",
 		serversPath + "/" + contractServerUUID: "[" + contractServer + "]",
 		serversPath + "/" + contractServerUUID + "/commands": `[{"uuid": "c-1", "server_uuid": "` + contractServerUUID + `",
 			"payload": [], "state": "finished", "created_at": "2025-06-30T10:00:00+00:00", "updated_at": "2025-06-30 10:07:12"}]`,
@@ -131,7 +131,10 @@ func TestCheckContract_coversEveryReadTheClientSends(t *testing.T) {
 		func() error { _, err := c.Servers.List(ctx, flexmetal.ListServersOptions{}); return err },
 		func() error { _, err := c.Servers.Get(ctx, contractServerUUID); return err },
 		func() error { _, err := c.Servers.Refresh(ctx, contractServerUUID); return err },
-		func() error { _, err := c.Servers.Commands(ctx, contractServerUUID, flexmetal.CommandTypeUpdateServer); return err },
+		func() error {
+			_, err := c.Servers.Commands(ctx, contractServerUUID, flexmetal.CommandTypeUpdateServer)
+			return err
+		},
 		func() error { _, err := c.Servers.RootPassword(ctx, contractServerUUID); return err },
 		func() error { _, err := c.Tags.List(ctx); return err },
 		func() error { _, err := c.Tags.Get(ctx, "env:dev"); return err },
@@ -244,7 +247,7 @@ func TestCheckContract_mistypedFields(t *testing.T) {
 func TestCheckContract_extraFieldsAreUndecodedNotFailures(t *testing.T) {
 	answers := contractAnswers()
 	answers["/v3/flexMetal/location"] = `[` + strings.Replace(contractLocation, `"id": 18,`, `"id": 18, "region": "EU", "flags": {"new": true},`, 1) + `]`
-	answers["/v3/flexMetal/tags"] = `[{"tag": "env:dev", "colour": "red", "resources": {"count": 2, "vpcs": {"count": 1}, "flexMetalServers": {"count": 1}}}]`
+	answers["/v3/flexMetal/tags"] = `[{"tag": "env:dev", "owner": "ops", "resources": {"count": 2, "vpcs": {"count": 1}, "flexMetalServers": {"count": 1}}}]`
 	c, _ := contractAPI(t, answers)
 	reports := checkContract(t, c, flexmetal.ContractOptions{})
 	locs := reportFor(t, reports, "GET /v3/flexMetal/location")
@@ -252,7 +255,7 @@ func TestCheckContract_extraFieldsAreUndecodedNotFailures(t *testing.T) {
 		t.Errorf("locations: %+v", locs)
 	}
 	tags := reportFor(t, reports, "GET /v3/flexMetal/tags")
-	if tags.Failed() || !slices.Equal(tags.Undecoded, []flexmetal.FieldIssue{{Field: "colour", Got: "string"}, {Field: "resources.vpcs", Got: "object"}}) {
+	if tags.Failed() || !slices.Equal(tags.Undecoded, []flexmetal.FieldIssue{{Field: "owner", Got: "string"}, {Field: "resources.vpcs", Got: "object"}}) {
 		t.Errorf("tags: %+v", tags)
 	}
 }
