@@ -83,19 +83,40 @@ type ServerUsage struct {
 }
 
 type serverUsageWire struct {
-	Server       serverWire `json:"server"`
-	StartedAt    apiTime    `json:"startedAt"`
-	EndedAt      apiTime    `json:"endedAt"`
-	TotalHours   int64      `json:"totalHours"`
-	TotalMinutes int64      `json:"totalMinutes"`
-	BandwidthIn  int64      `json:"bandwidthIn"`
-	BandwidthOut *int64     `json:"bandwidthOut"`
+	Server    serverWire `json:"server"`
+	StartedAt apiTime    `json:"startedAt"`
+	// EndedAt may be absent or null (see ServerUsage.EndedAt), as may BandwidthIn (the docs
+	// say to accept either bandwidth figure missing): the contract tag tells the API contract
+	// check (contract.go) so.
+	EndedAt      apiTime `json:"endedAt" contract:"optional"`
+	TotalHours   int64   `json:"totalHours"`
+	TotalMinutes int64   `json:"totalMinutes"`
+	BandwidthIn  int64   `json:"bandwidthIn" contract:"optional"`
+	BandwidthOut *int64  `json:"bandwidthOut"`
 }
 
 // UsageOptions bounds a usage report by day; a zero time leaves that bound to the API.
 type UsageOptions struct {
 	From time.Time
 	To   time.Time
+}
+
+// Paths of the account's read endpoints, shared with the API contract check (contract.go).
+const (
+	quotaUsagePath     = "/v3/flexMetal/quota/usage"
+	capacityCommitPath = "/v3/flexMetal/capacity/commit"
+	usagePath          = "/v3/flexMetal/usage"
+)
+
+func (o UsageOptions) query() url.Values {
+	q := url.Values{}
+	if !o.From.IsZero() {
+		q.Set("startDate", o.From.Format(time.DateOnly))
+	}
+	if !o.To.IsZero() {
+		q.Set("endDate", o.To.Format(time.DateOnly))
+	}
+	return q
 }
 
 // AccountService reads the account's quotas, capacity commits and usage.
@@ -106,7 +127,7 @@ type AccountService struct {
 // Quotas returns every quota line: one per location, instance type and quota (the API groups
 // them by location; a location without any line does not appear).
 func (s *AccountService) Quotas(ctx context.Context) ([]Quota, error) {
-	req := request{method: http.MethodGet, path: "/v3/flexMetal/quota/usage", idempotent: true}
+	req := request{method: http.MethodGet, path: quotaUsagePath, idempotent: true}
 	locs, err := doList[quotaLocationWire](ctx, s.client, req)
 	if err != nil {
 		return nil, err
@@ -127,7 +148,7 @@ func (s *AccountService) Quotas(ctx context.Context) ([]Quota, error) {
 // CapacityCommits returns the committed capacity per location and instance type (the API
 // groups them by location; a location without commits does not appear).
 func (s *AccountService) CapacityCommits(ctx context.Context) ([]CapacityCommit, error) {
-	req := request{method: http.MethodGet, path: "/v3/flexMetal/capacity/commit", idempotent: true}
+	req := request{method: http.MethodGet, path: capacityCommitPath, idempotent: true}
 	locs, err := doList[capacityLocationWire](ctx, s.client, req)
 	if err != nil {
 		return nil, err
@@ -143,14 +164,7 @@ func (s *AccountService) CapacityCommits(ctx context.Context) ([]CapacityCommit,
 
 // Usage returns the usage of every server within the period, as the API computes it.
 func (s *AccountService) Usage(ctx context.Context, opts UsageOptions) ([]ServerUsage, error) {
-	q := url.Values{}
-	if !opts.From.IsZero() {
-		q.Set("startDate", opts.From.Format(time.DateOnly))
-	}
-	if !opts.To.IsZero() {
-		q.Set("endDate", opts.To.Format(time.DateOnly))
-	}
-	req := request{method: http.MethodGet, path: "/v3/flexMetal/usage", query: q, idempotent: true}
+	req := request{method: http.MethodGet, path: usagePath, query: opts.query(), idempotent: true}
 	wires, err := doList[serverUsageWire](ctx, s.client, req)
 	if err != nil {
 		return nil, err

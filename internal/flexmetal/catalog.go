@@ -78,6 +78,16 @@ func (b intBool) MarshalJSON() ([]byte, error) {
 
 var _ json.Unmarshaler = (*intBool)(nil)
 
+// Paths of the catalog's read endpoints, shared with the API contract check (contract.go).
+const (
+	locationsPath        = "/v3/flexMetal/location"
+	operatingSystemsPath = "/v3/operatingsystem"
+)
+
+func instanceTypesPath(locationID int64) string {
+	return fmt.Sprintf("%s/%d/instanceTypes", locationsPath, locationID)
+}
+
 // LocationsService lists locations and their instance types.
 type LocationsService struct {
 	client *Client
@@ -85,7 +95,7 @@ type LocationsService struct {
 
 // List returns every FlexMetal location.
 func (s *LocationsService) List(ctx context.Context) ([]Location, error) {
-	return doList[Location](ctx, s.client, request{method: http.MethodGet, path: "/v3/flexMetal/location", idempotent: true})
+	return doList[Location](ctx, s.client, request{method: http.MethodGet, path: locationsPath, idempotent: true})
 }
 
 // InstanceTypes returns the instance types offered at a location.
@@ -93,7 +103,7 @@ func (s *LocationsService) List(ctx context.Context) ([]Location, error) {
 // Deprecated: the API deprecates this endpoint; Plans.List covers every location in one request
 // and falls back to this one only when the API has no /plans.
 func (s *LocationsService) InstanceTypes(ctx context.Context, locationID int64) ([]InstanceType, error) {
-	req := request{method: http.MethodGet, path: fmt.Sprintf("/v3/flexMetal/location/%d/instanceTypes", locationID), idempotent: true}
+	req := request{method: http.MethodGet, path: instanceTypesPath(locationID), idempotent: true}
 	return doList[InstanceType](ctx, s.client, req)
 }
 
@@ -105,7 +115,7 @@ type OperatingSystemsService struct {
 // List returns every operating system the API knows, including ones not orderable with
 // FlexMetal; filter on Active and AvailableForFlexMetal.
 func (s *OperatingSystemsService) List(ctx context.Context) ([]OperatingSystem, error) {
-	return doList[OperatingSystem](ctx, s.client, request{method: http.MethodGet, path: "/v3/operatingsystem", idempotent: true})
+	return doList[OperatingSystem](ctx, s.client, request{method: http.MethodGet, path: operatingSystemsPath, idempotent: true})
 }
 
 // Orderable reports whether the OS can be chosen for a FlexMetal server.

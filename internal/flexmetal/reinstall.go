@@ -48,11 +48,13 @@ func (c Command) Terminal() bool { return c.Finished() || c.Failed() }
 // commandWire is the commands endpoint's shape; unlike the rest of the API it is snake_case.
 // The payload is not kept: it may echo what was sent, which callers already know.
 type commandWire struct {
-	UUID       string  `json:"uuid"`
-	ServerUUID string  `json:"server_uuid"`
-	State      string  `json:"state"`
-	CreatedAt  apiTime `json:"created_at"`
-	UpdatedAt  apiTime `json:"updated_at"`
+	UUID       string `json:"uuid"`
+	ServerUUID string `json:"server_uuid"`
+	State      string `json:"state"`
+	// The timestamps only order commands, and the API's order is the fallback (see apiTime):
+	// the API contract check (contract.go) accepts them absent.
+	CreatedAt apiTime `json:"created_at" contract:"optional"`
+	UpdatedAt apiTime `json:"updated_at" contract:"optional"`
 }
 
 func (w commandWire) toCommand() Command {
@@ -112,6 +114,8 @@ func (r ReinstallServerRequest) MarshalJSON() ([]byte, error) {
 	return json.Marshal(p)
 }
 
+func commandsPath(uuid string) string { return serverPath(uuid) + "/commands" }
+
 // Commands returns a server's commands of one type (all types when commandType is empty), newest
 // first.
 func (s *ServersService) Commands(ctx context.Context, uuid, commandType string) ([]Command, error) {
@@ -123,7 +127,7 @@ func (s *ServersService) Commands(ctx context.Context, uuid, commandType string)
 		q.Set("type", commandType)
 	}
 	// Not paged: the API lists the newest first, and only the newest matters to callers.
-	req := request{method: http.MethodGet, path: serverPath(uuid) + "/commands", query: q, idempotent: true}
+	req := request{method: http.MethodGet, path: commandsPath(uuid), query: q, idempotent: true}
 	wires, err := doList[commandWire](ctx, s.client, req)
 	if err != nil {
 		return nil, err
@@ -370,6 +374,8 @@ func (e *AmbiguousReinstallError) Error() string {
 
 func (e *AmbiguousReinstallError) Unwrap() error { return e.Err }
 
+func rootPasswordPath(uuid string) string { return serverPath(uuid) + "/rootPassword" }
+
 type rootPasswordWire struct {
 	RootPassword string `json:"rootPassword"`
 }
@@ -382,7 +388,7 @@ func (s *ServersService) RootPassword(ctx context.Context, uuid string) (string,
 	if uuid == "" {
 		return "", errors.New("server UUID must not be empty")
 	}
-	req := request{method: http.MethodGet, path: serverPath(uuid) + "/rootPassword", idempotent: true}
+	req := request{method: http.MethodGet, path: rootPasswordPath(uuid), idempotent: true}
 	items, err := doList[rootPasswordWire](ctx, s.client, req)
 	if err != nil {
 		return "", err

@@ -15,8 +15,10 @@ type SSHKey struct {
 	CreatedAt time.Time
 }
 
+// sshKeyWire is both the create request's body and the answers' shape. The API contract check
+// (contract.go) reads its tags: uuid is required in answers, whatever omitempty does for the body.
 type sshKeyWire struct {
-	UUID      string `json:"uuid,omitempty"`
+	UUID      string `json:"uuid,omitempty" contract:"required"`
 	Name      string `json:"name"`
 	PublicKey string `json:"publicKey"`
 	CreatedAt *int64 `json:"createdAt,omitempty"`
