@@ -50,7 +50,8 @@ const (
 	DefaultOS           = "ubuntu-2404-lts"
 )
 
-// Servers is how many servers a full run of the live tests orders, one at a time per test.
+// Servers is how many servers a full run of the live tests orders, for the banner it prints
+// before the first request: TestLive_serverOrderedRetaggedReinstalledAndImported orders the one.
 const Servers = 1
 
 // Enabled reports whether the environment opts in to live runs: FLEXMETAL_LIVE is exactly "1".
