@@ -38,9 +38,10 @@ func simulatorAddresses(s simulator.ServerSnapshot) (v4, v6 string) {
 	return v4, v6
 }
 
-// addressChecks are state checks of a delivered server's addresses: ip_address is ipv4_address,
-// and both families are there.
-func addressChecks(addr string) []statecheck.StateCheck {
+// addressChecks are state checks of the delivered flexmetal_server.test's addresses: ip_address
+// is ipv4_address, and both families are there.
+func addressChecks() []statecheck.StateCheck {
+	const addr = acctest.ServerAddr
 	return []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("ipv4_address"), knownvalue.StringRegexp(ipv4Pattern)),
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("ipv6_address"), knownvalue.StringRegexp(ipv6Pattern)),
@@ -48,14 +49,14 @@ func addressChecks(addr string) []statecheck.StateCheck {
 	}
 }
 
-// matchesSimulator checks that the state's addresses of the server at addr are the simulator's:
-// ip_addresses all of them in the API's order, ip_address and ipv4_address the IPv4 one,
-// ipv6_address the IPv6 one.
-func matchesSimulator(env *acctest.SimEnv, addr string) resource.TestCheckFunc {
+// matchesSimulator checks that the state's addresses of flexmetal_server.test are the
+// simulator's: ip_addresses all of them in the API's order, ip_address and ipv4_address the IPv4
+// one, ipv6_address the IPv6 one.
+func matchesSimulator(env *acctest.SimEnv) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
+		rs, ok := s.RootModule().Resources[acctest.ServerAddr]
 		if !ok {
-			return fmt.Errorf("%s not in state", addr)
+			return fmt.Errorf("%s not in state", acctest.ServerAddr)
 		}
 		srv, ok := env.Sim.Server(rs.Primary.ID)
 		if !ok {
@@ -101,7 +102,7 @@ func TestAccServer_talosReinstalledToAnotherRelease(t *testing.T) {
 	sameIPv4 := statecheck.CompareValue(compare.ValuesSame())
 	sameIPv6 := statecheck.CompareValue(compare.ValuesSame())
 	checks := func() []statecheck.StateCheck {
-		return append(addressChecks(acctest.ServerAddr),
+		return append(addressChecks(),
 			sameID.AddStateValue(acctest.ServerAddr, tfjsonpath.New("id")),
 			sameIPv4.AddStateValue(acctest.ServerAddr, tfjsonpath.New("ipv4_address")),
 			sameIPv6.AddStateValue(acctest.ServerAddr, tfjsonpath.New("ipv6_address")),
@@ -120,7 +121,7 @@ func TestAccServer_talosReinstalledToAnotherRelease(t *testing.T) {
 			{
 				Config:            talos(talosOS(simulator.OSTalosOmni1116, "talos.customparam", "123456")),
 				ConfigStateChecks: checks(),
-				Check: resource.ComposeTestCheckFunc(acctest.CaptureID(acctest.ServerAddr, &id), matchesSimulator(env, acctest.ServerAddr), func(*terraform.State) error {
+				Check: resource.ComposeTestCheckFunc(acctest.CaptureID(acctest.ServerAddr, &id), matchesSimulator(env), func(*terraform.State) error {
 					s, _ := env.Sim.Server(id)
 					if s.OSSlug != simulator.OSTalosOmni1116 || len(s.SSHKeys) != 0 || len(s.KernelParams) != 2 || s.KernelParams[1].Value != "123456" {
 						return fmt.Errorf("the order carried %+v, want %s, no SSH keys and both kernel parameters", s, simulator.OSTalosOmni1116)
@@ -141,7 +142,7 @@ func TestAccServer_talosReinstalledToAnotherRelease(t *testing.T) {
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("os").AtMapKey("slug"), knownvalue.StringExact(simulator.OSTalosOmni1123)),
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("os").AtMapKey("kernel_params").AtSliceIndex(1).AtMapKey("key"), knownvalue.StringExact("talos.customparam_changed")),
 				),
-				Check: resource.ComposeTestCheckFunc(reinstalled(env, &id, 1, "talos-1", simulator.OSTalosOmni1123), matchesSimulator(env, acctest.ServerAddr), func(*terraform.State) error {
+				Check: resource.ComposeTestCheckFunc(reinstalled(env, &id, 1, "talos-1", simulator.OSTalosOmni1123), matchesSimulator(env), func(*terraform.State) error {
 					last, _ := env.Sim.LastReinstall(id)
 					if len(last.SSHKeys) != 0 || len(last.OS.KernelParams) != 2 || last.OS.KernelParams[1] != (simulator.KernelParam{Key: "talos.customparam_changed", Value: "654321"}) {
 						return fmt.Errorf("the reinstall sent %+v, want no SSH keys and the new kernel parameters", last)
@@ -169,12 +170,12 @@ func TestAccServer_customIPXE(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
-				ConfigStateChecks: append(addressChecks(acctest.ServerAddr),
+				ConfigStateChecks: append(addressChecks(),
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("status"), knownvalue.StringExact("delivered")),
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("os").AtMapKey("slug"), knownvalue.StringExact(simulator.OSCustomIPXE)),
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("os").AtMapKey("ipxe_script_url"), knownvalue.StringExact(script)),
 				),
-				Check: resource.ComposeTestCheckFunc(matchesSimulator(env, acctest.ServerAddr), func(s *terraform.State) error {
+				Check: resource.ComposeTestCheckFunc(matchesSimulator(env), func(s *terraform.State) error {
 					srv, _ := env.Sim.Server(s.RootModule().Resources[acctest.ServerAddr].Primary.ID)
 					if srv.OSSlug != simulator.OSCustomIPXE || srv.IPXEScriptURL != script {
 						return fmt.Errorf("the order carried os %q with ipxeScriptUrl %q, want %q with %q", srv.OSSlug, srv.IPXEScriptURL, simulator.OSCustomIPXE, script)

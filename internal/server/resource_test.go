@@ -53,7 +53,7 @@ func TestAccServer_createWaitsForDeliveryAndImports(t *testing.T) {
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("location"), knownvalue.StringExact("EU: Rotterdam")),
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("os").AtMapKey("slug"), knownvalue.StringExact("ubuntu-2404-lts")),
 				},
-				Check: resource.ComposeTestCheckFunc(acctest.CaptureID(acctest.ServerAddr, &id), matchesSimulator(env, acctest.ServerAddr), func(*terraform.State) error {
+				Check: resource.ComposeTestCheckFunc(acctest.CaptureID(acctest.ServerAddr, &id), matchesSimulator(env), func(*terraform.State) error {
 					live := env.LiveServers()
 					if len(live) != 1 || live[0].UUID != id || live[0].Status != "delivered" {
 						return fmt.Errorf("simulator servers = %+v, want exactly %s delivered", live, id)
@@ -662,12 +662,12 @@ import {
 					plancheck.ExpectUnknownValue(acctest.ServerAddr, tfjsonpath.New("ipv4_address")),
 					plancheck.ExpectUnknownValue(acctest.ServerAddr, tfjsonpath.New("ipv6_address")),
 				}},
-				ConfigStateChecks: append(addressChecks(acctest.ServerAddr),
+				ConfigStateChecks: append(addressChecks(),
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("id"), knownvalue.StringExact(early.UUID)),
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("status"), knownvalue.StringExact("delivered")),
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("delivered_at"), knownvalue.NotNull()),
 				),
-				Check: resource.ComposeTestCheckFunc(matchesSimulator(env, acctest.ServerAddr), func(*terraform.State) error {
+				Check: resource.ComposeTestCheckFunc(matchesSimulator(env), func(*terraform.State) error {
 					for _, r := range env.Sim.Requests() {
 						if r.Method != http.MethodGet {
 							return fmt.Errorf("waiting for a delivery wrote to the API: %s %s", r.Method, r.Path)
