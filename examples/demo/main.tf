@@ -76,11 +76,12 @@ output "catalog" {
 }
 
 output "servers" {
-  description = "Name => id and IP address of every server."
+  description = "Name => id and IPv4 and IPv6 address of every server."
   value = {
     for s in flexmetal_server.web : s.name => {
-      id         = s.id
-      ip_address = s.ip_address
+      id           = s.id
+      ipv4_address = s.ipv4_address
+      ipv6_address = s.ipv6_address
     }
   }
 }

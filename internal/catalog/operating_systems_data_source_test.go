@@ -44,9 +44,10 @@ data "flexmetal_operating_systems" "all" {
 `),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(defaults, tfjsonpath.New("operating_systems"), osSlugs(
-					simulator.OSCustomIPXE, simulator.OSDebian12, simulator.OSTalosOmni184, simulator.OSUbuntu2204, simulator.OSUbuntu2404, simulator.OSWindows2025)),
-				statecheck.ExpectKnownValue(explicit, tfjsonpath.New("operating_systems"), knownvalue.ListSizeExact(6)),
-				statecheck.ExpectKnownValue(defaults, tfjsonpath.New("operating_systems").AtSliceIndex(4), knownvalue.ObjectExact(map[string]knownvalue.Check{
+					simulator.OSCustomIPXE, simulator.OSDebian12, simulator.OSTalosOmni1116, simulator.OSTalosOmni1123, simulator.OSTalosOmni184,
+					simulator.OSUbuntu2204, simulator.OSUbuntu2404, simulator.OSWindows2025)),
+				statecheck.ExpectKnownValue(explicit, tfjsonpath.New("operating_systems"), knownvalue.ListSizeExact(8)),
+				statecheck.ExpectKnownValue(defaults, tfjsonpath.New("operating_systems").AtSliceIndex(6), knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"id":                      knownvalue.Int64Exact(302),
 					"name":                    knownvalue.StringExact("Ubuntu 24.04 LTS"),
 					"slug":                    knownvalue.StringExact(simulator.OSUbuntu2404),
@@ -76,14 +77,14 @@ data "flexmetal_operating_systems" "all" {
 `),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("operating_systems"), osSlugs(
-					simulator.OSCentOS7, simulator.OSCustomIPXE, simulator.OSDebian12, simulator.OSTalosOmni184,
-					simulator.OSUbuntu2204, simulator.OSUbuntu2404, simulator.OSWindows2022, simulator.OSWindows2025)),
+					simulator.OSCentOS7, simulator.OSCustomIPXE, simulator.OSDebian12, simulator.OSTalosOmni1116, simulator.OSTalosOmni1123,
+					simulator.OSTalosOmni184, simulator.OSUbuntu2204, simulator.OSUbuntu2404, simulator.OSWindows2022, simulator.OSWindows2025)),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("operating_systems").AtSliceIndex(0), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"slug":                    knownvalue.StringExact(simulator.OSCentOS7),
 					"active":                  knownvalue.Bool(false),
 					"available_for_flexmetal": knownvalue.Bool(true),
 				})),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("operating_systems").AtSliceIndex(6), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("operating_systems").AtSliceIndex(8), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"slug":                    knownvalue.StringExact(simulator.OSWindows2022),
 					"os_group":                knownvalue.Int64Exact(1),
 					"active":                  knownvalue.Bool(true),

@@ -16,6 +16,8 @@ type serverReportedModel struct {
 	StatusMessage types.String `tfsdk:"status_message"`
 	IPAddresses   types.List   `tfsdk:"ip_addresses"`
 	IPAddress     types.String `tfsdk:"ip_address"`
+	IPv4Address   types.String `tfsdk:"ipv4_address"`
+	IPv6Address   types.String `tfsdk:"ipv6_address"`
 	CreatedAt     types.String `tfsdk:"created_at"`
 	DeliveredAt   types.String `tfsdk:"delivered_at"`
 	ReleasedAt    types.String `tfsdk:"released_at"`
@@ -26,8 +28,10 @@ var serverReportedAttributes = shared.ComputedAttributes{
 	"id":             {Description: "The server's UUID."},
 	"status":         {Description: "Delivery status: `delivered` once the server is ready; `failed` if delivery failed."},
 	"status_message": {Description: "The API's message for the status, e.g. why a delivery failed."},
-	"ip_addresses":   {Description: "IP addresses of the server; empty until its network is configured.", Kind: shared.StringListKind},
-	"ip_address":     {Description: "The first of `ip_addresses`; null while there is none."},
+	"ip_addresses":   {Description: "IP addresses of the server, IPv4 and IPv6, as the API lists them; empty until its network is configured.", Kind: shared.StringListKind},
+	"ip_address":     {Description: "The server's IPv4 address, the same as `ipv4_address` (kept for configurations written before it); null while there is none."},
+	"ipv4_address":   {Description: "The server's IPv4 address: the first IPv4 address in `ip_addresses`; null while there is none."},
+	"ipv6_address":   {Description: "The server's IPv6 address: the first IPv6 address in `ip_addresses`; null while there is none."},
 	"created_at":     {Description: "When the server was ordered (RFC 3339)."},
 	"delivered_at":   {Description: "When the server was delivered (RFC 3339), which is when billing starts; null until then."},
 	"released_at":    {Description: "When the server was released (RFC 3339), which is when billing ends; null while the server is in use."},
@@ -39,10 +43,9 @@ func (m *serverReportedModel) fromAPI(srv *flexmetal.Server) {
 	m.Status = types.StringValue(srv.Status)
 	m.StatusMessage = types.StringValue(srv.StatusMessage)
 	m.IPAddresses = shared.StringListValue(srv.IPAddresses)
-	m.IPAddress = types.StringNull()
-	if len(srv.IPAddresses) > 0 {
-		m.IPAddress = types.StringValue(srv.IPAddresses[0])
-	}
+	m.IPv4Address = shared.StringOrNull(srv.IPv4Address())
+	m.IPv6Address = shared.StringOrNull(srv.IPv6Address())
+	m.IPAddress = m.IPv4Address
 	m.CreatedAt = shared.TimeValue(&srv.CreatedAt)
 	m.DeliveredAt = shared.TimeValue(srv.DeliveredAt)
 	m.ReleasedAt = shared.TimeValue(srv.ReleasedAt)

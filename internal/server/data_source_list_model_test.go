@@ -40,13 +40,14 @@ func TestNewServerListItemModel(t *testing.T) {
 			name: "delivered",
 			in: flexmetal.Server{
 				UUID: "s-1", Name: "web-1", Status: "delivered", StatusMessage: "OK", Location: "EU: Rotterdam", InstanceType: "bm7.std.8",
-				OSSlug: "ubuntu-2404-lts", IPAddresses: []string{"192.0.2.10", "2001:db8::10"}, Tags: []string{"role:web", shared.CreationTagPrefix + "abc", "env:prod"},
+				OSSlug: "ubuntu-2404-lts", IPAddresses: []string{"2001:db8::10", "192.0.2.10"}, Tags: []string{"role:web", shared.CreationTagPrefix + "abc", "env:prod"},
 				CreatedAt: created, DeliveredAt: &delivered, ContractID: "POOL-1",
 			},
 			want: serverListItemModel{
 				serverReportedModel: serverReportedModel{
 					ID: types.StringValue("s-1"), Status: types.StringValue("delivered"), StatusMessage: types.StringValue("OK"),
-					IPAddresses: stringList("192.0.2.10", "2001:db8::10"), IPAddress: types.StringValue("192.0.2.10"),
+					IPAddresses: stringList("2001:db8::10", "192.0.2.10"), IPAddress: types.StringValue("192.0.2.10"),
+					IPv4Address: types.StringValue("192.0.2.10"), IPv6Address: types.StringValue("2001:db8::10"),
 					CreatedAt: types.StringValue("2025-03-04T05:06:07Z"), DeliveredAt: types.StringValue("2025-03-04T05:16:07Z"), ReleasedAt: types.StringNull(),
 				},
 				Name: types.StringValue("web-1"), Location: types.StringValue("EU: Rotterdam"), InstanceType: types.StringValue("bm7.std.8"), OSSlug: types.StringValue("ubuntu-2404-lts"),
@@ -59,7 +60,7 @@ func TestNewServerListItemModel(t *testing.T) {
 			want: serverListItemModel{
 				serverReportedModel: serverReportedModel{
 					ID: types.StringValue("s-2"), Status: types.StringValue("created"), StatusMessage: types.StringValue(""),
-					IPAddresses: stringList(), IPAddress: types.StringNull(),
+					IPAddresses: stringList(), IPAddress: types.StringNull(), IPv4Address: types.StringNull(), IPv6Address: types.StringNull(),
 					CreatedAt: types.StringValue("2025-03-04T05:06:07Z"), DeliveredAt: types.StringNull(), ReleasedAt: types.StringNull(),
 				},
 				Name: types.StringValue("new"), Location: types.StringNull(), InstanceType: types.StringNull(), OSSlug: types.StringNull(),
@@ -73,7 +74,7 @@ func TestNewServerListItemModel(t *testing.T) {
 			want: serverListItemModel{
 				serverReportedModel: serverReportedModel{
 					ID: types.StringValue("s-3"), Status: types.StringValue("released"), StatusMessage: types.StringValue("OK"),
-					IPAddresses: stringList(), IPAddress: types.StringNull(),
+					IPAddresses: stringList(), IPAddress: types.StringNull(), IPv4Address: types.StringNull(), IPv6Address: types.StringNull(),
 					CreatedAt: types.StringValue("2025-03-04T05:06:07Z"), DeliveredAt: types.StringValue("2025-03-04T05:16:07Z"), ReleasedAt: types.StringValue("2025-03-04T06:06:07Z"),
 				},
 				Name: types.StringValue("old"), Location: types.StringValue("JP: Tokyo"), InstanceType: types.StringValue("bm8.std.32"), OSSlug: types.StringValue("debian-12"),

@@ -171,6 +171,10 @@ func TestAccServers_statusFilter(t *testing.T) {
 	if len(delivered.IPAddresses) == 0 || delivered.DeliveredAt == nil {
 		t.Fatalf("forced delivered server has no addresses or delivery time: %+v", delivered)
 	}
+	v4, v6 := simulatorAddresses(delivered)
+	if v4 == "" || v6 == "" {
+		t.Fatalf("forced delivered server has addresses %q, want an IPv4 and an IPv6 one", delivered.IPAddresses)
+	}
 	ips := make([]knownvalue.Check, len(delivered.IPAddresses))
 	for i, ip := range delivered.IPAddresses {
 		ips[i] = knownvalue.StringExact(ip)
@@ -199,7 +203,9 @@ data "flexmetal_servers" "all" {}
 						"instance_type":  knownvalue.StringExact(simulator.InstanceTypeBM7Std8),
 						"os_slug":        knownvalue.StringExact(simulator.OSUbuntu2404),
 						"ip_addresses":   knownvalue.ListExact(ips),
-						"ip_address":     knownvalue.StringExact(delivered.IPAddresses[0]),
+						"ip_address":     knownvalue.StringExact(v4),
+						"ipv4_address":   knownvalue.StringExact(v4),
+						"ipv6_address":   knownvalue.StringExact(v6),
 						"tags":           knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("env:prod")}),
 						"contract_id":    knownvalue.Null(),
 						"created_at":     knownvalue.StringExact("2025-03-04T05:06:08Z"),
@@ -214,6 +220,8 @@ data "flexmetal_servers" "all" {}
 						"status_message": knownvalue.StringExact("disk error"),
 						"ip_addresses":   knownvalue.ListSizeExact(0),
 						"ip_address":     knownvalue.Null(),
+						"ipv4_address":   knownvalue.Null(),
+						"ipv6_address":   knownvalue.Null(),
 						"tags":           knownvalue.SetSizeExact(0),
 						"delivered_at":   knownvalue.Null(),
 					}),

@@ -37,7 +37,7 @@ func interrupted(err error) bool {
 // planDeliveryWait makes the plan of a server still being delivered an in-place update: what the
 // delivery sets is only known after it, and the apply waits for it.
 func planDeliveryWait(ctx context.Context, state *serverModel, resp *resource.ModifyPlanResponse) {
-	for _, name := range []string{"status", "status_message", "delivered_at", "ip_address"} {
+	for _, name := range []string{"status", "status_message", "delivered_at", "ip_address", "ipv4_address", "ipv6_address"} {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), types.StringUnknown())...)
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("ip_addresses"), types.ListUnknown(types.StringType))...)

@@ -51,6 +51,10 @@ func TestAccServerList_query(t *testing.T) {
 	for i := range flexmetal.PageSize {
 		seedServerAt(env, t, fmt.Sprintf("batch-%d", i), simulator.LocationMontreuil, "batch")
 	}
+	dbIPv4, dbIPv6 := simulatorAddresses(db)
+	if dbIPv4 == "" || dbIPv6 == "" {
+		t.Fatalf("precondition: db-1 has addresses %q, want an IPv4 and an IPv6 one", db.IPAddresses)
+	}
 	id := func(s simulator.ServerSnapshot) map[string]knownvalue.Check {
 		return map[string]knownvalue.Check{"id": knownvalue.StringExact(s.UUID)}
 	}
@@ -90,6 +94,9 @@ func TestAccServerList_query(t *testing.T) {
 						{Path: tfjsonpath.New("deletion_protection"), KnownValue: knownvalue.Bool(false)},
 						{Path: tfjsonpath.New("ssh_keys"), KnownValue: knownvalue.Null()},
 						{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact("delivered")},
+						{Path: tfjsonpath.New("ip_address"), KnownValue: knownvalue.StringExact(dbIPv4)},
+						{Path: tfjsonpath.New("ipv4_address"), KnownValue: knownvalue.StringExact(dbIPv4)},
+						{Path: tfjsonpath.New("ipv6_address"), KnownValue: knownvalue.StringExact(dbIPv6)},
 					}),
 				},
 			},

@@ -104,7 +104,7 @@ func TestServerModelApplyServer(t *testing.T) {
 	api := &flexmetal.Server{
 		UUID: "0192aaaa-0000-7000-8000-000000000001", Name: "web-1", Status: "delivered", StatusMessage: "OK",
 		Location: "EU: Rotterdam", InstanceType: "bm7.std.8", OSSlug: "ubuntu-2404-lts",
-		IPAddresses: []string{"192.0.2.10", "198.51.100.10"},
+		IPAddresses: []string{"2001:db8::10", "192.0.2.10", "198.51.100.10"},
 		Tags:        []string{"z", shared.CreationTagPrefix + "abc", "a"},
 		CreatedAt:   delivered.Add(-10 * time.Minute), DeliveredAt: &delivered,
 		ContractID: "POOL-1",
@@ -157,8 +157,8 @@ func TestServerModelApplyServer(t *testing.T) {
 				m.InstanceType.ValueString() != "bm7.std.8" || m.Status.ValueString() != "delivered" || m.StatusMessage.ValueString() != "OK" {
 				t.Errorf("reported attributes wrong: %+v", m)
 			}
-			if m.IPAddress.ValueString() != "192.0.2.10" || len(m.IPAddresses.Elements()) != 2 {
-				t.Errorf("ip_address = %v, ip_addresses = %v", m.IPAddress, m.IPAddresses)
+			if m.IPAddress.ValueString() != "192.0.2.10" || m.IPv4Address.ValueString() != "192.0.2.10" || m.IPv6Address.ValueString() != "2001:db8::10" || len(m.IPAddresses.Elements()) != 3 {
+				t.Errorf("ip_address = %v, ipv4_address = %v, ipv6_address = %v, ip_addresses = %v", m.IPAddress, m.IPv4Address, m.IPv6Address, m.IPAddresses)
 			}
 			if want := stringSet(t, "a", "z"); !m.Tags.Equal(want) {
 				t.Errorf("tags = %v, want %v (creation tag hidden)", m.Tags, want)
@@ -175,6 +175,34 @@ func TestServerModelApplyServer(t *testing.T) {
 				}
 			}
 			c.check(t, m)
+		})
+	}
+}
+
+// TestServerReportedModelFromAPI_addresses: ip_address is the IPv4 address, whatever the order of
+// ip_addresses, and each family's attribute is null while the server has none of it.
+func TestServerReportedModelFromAPI_addresses(t *testing.T) {
+	cases := map[string]struct {
+		addresses    []string
+		want4, want6 types.String
+	}{
+		"none yet":          {[]string{}, types.StringNull(), types.StringNull()},
+		"both":              {[]string{"192.0.2.1", "2001:db8:0:1::1"}, types.StringValue("192.0.2.1"), types.StringValue("2001:db8:0:1::1")},
+		"IPv6 listed first": {[]string{"2001:db8:0:1::1", "192.0.2.1"}, types.StringValue("192.0.2.1"), types.StringValue("2001:db8:0:1::1")},
+		"IPv6 only":         {[]string{"2001:db8::7"}, types.StringNull(), types.StringValue("2001:db8::7")},
+		"IPv4 only":         {[]string{"198.51.100.7"}, types.StringValue("198.51.100.7"), types.StringNull()},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			var m serverReportedModel
+			m.fromAPI(&flexmetal.Server{UUID: "s", IPAddresses: c.addresses})
+			if !m.IPv4Address.Equal(c.want4) || !m.IPv6Address.Equal(c.want6) || !m.IPAddress.Equal(c.want4) {
+				t.Errorf("ip_address %v, ipv4_address %v, ipv6_address %v; want ip_address = ipv4_address = %v, ipv6_address %v",
+					m.IPAddress, m.IPv4Address, m.IPv6Address, c.want4, c.want6)
+			}
+			if len(m.IPAddresses.Elements()) != len(c.addresses) {
+				t.Errorf("ip_addresses = %v, want all of %q", m.IPAddresses, c.addresses)
+			}
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -39,8 +40,12 @@ func TestAccServer_createWaitsForDeliveryAndImports(t *testing.T) {
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("status"), knownvalue.StringExact("delivered")),
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("status_message"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
-					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("ip_address"), knownvalue.StringRegexp(regexp.MustCompile(`^\d+\.\d+\.\d+\.\d+$`))),
-					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("ip_addresses"), knownvalue.ListSizeExact(1)),
+					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("ip_address"), knownvalue.StringRegexp(ipv4Pattern)),
+					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("ipv4_address"), knownvalue.StringRegexp(ipv4Pattern)),
+					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("ipv6_address"), knownvalue.StringRegexp(ipv6Pattern)),
+					statecheck.CompareValuePairs(acctest.ServerAddr, tfjsonpath.New("ip_address"), acctest.ServerAddr, tfjsonpath.New("ipv4_address"), compare.ValuesSame()),
+					// An IPv4 and an IPv6 address, as i3D.net's own provider tests expect of the API.
+					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("ip_addresses"), knownvalue.ListSizeExact(2)),
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("tags"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("env:test"), knownvalue.StringExact("role_web")})),
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("delivered_at"), knownvalue.NotNull()),
@@ -48,7 +53,7 @@ func TestAccServer_createWaitsForDeliveryAndImports(t *testing.T) {
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("location"), knownvalue.StringExact("EU: Rotterdam")),
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("os").AtMapKey("slug"), knownvalue.StringExact("ubuntu-2404-lts")),
 				},
-				Check: resource.ComposeTestCheckFunc(acctest.CaptureID(acctest.ServerAddr, &id), func(*terraform.State) error {
+				Check: resource.ComposeTestCheckFunc(acctest.CaptureID(acctest.ServerAddr, &id), matchesSimulator(env), func(*terraform.State) error {
 					live := env.LiveServers()
 					if len(live) != 1 || live[0].UUID != id || live[0].Status != "delivered" {
 						return fmt.Errorf("simulator servers = %+v, want exactly %s delivered", live, id)
@@ -651,13 +656,18 @@ import {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(acctest.ServerAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectUnknownValue(acctest.ServerAddr, tfjsonpath.New("status")),
+					// The delivery gives the server its addresses.
+					plancheck.ExpectUnknownValue(acctest.ServerAddr, tfjsonpath.New("ip_addresses")),
+					plancheck.ExpectUnknownValue(acctest.ServerAddr, tfjsonpath.New("ip_address")),
+					plancheck.ExpectUnknownValue(acctest.ServerAddr, tfjsonpath.New("ipv4_address")),
+					plancheck.ExpectUnknownValue(acctest.ServerAddr, tfjsonpath.New("ipv6_address")),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{
+				ConfigStateChecks: append(addressChecks(),
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("id"), knownvalue.StringExact(early.UUID)),
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("status"), knownvalue.StringExact("delivered")),
 					statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("delivered_at"), knownvalue.NotNull()),
-				},
-				Check: func(*terraform.State) error {
+				),
+				Check: resource.ComposeTestCheckFunc(matchesSimulator(env), func(*terraform.State) error {
 					for _, r := range env.Sim.Requests() {
 						if r.Method != http.MethodGet {
 							return fmt.Errorf("waiting for a delivery wrote to the API: %s %s", r.Method, r.Path)
@@ -667,7 +677,7 @@ import {
 						return fmt.Errorf("%d servers in the simulator, want the one", n)
 					}
 					return nil
-				},
+				}),
 			},
 			{Config: cfg, PlanOnly: true},
 		},

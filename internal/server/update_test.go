@@ -44,10 +44,12 @@ func TestAccServer_reinstallInPlace(t *testing.T) {
 	var id string
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	sameIP := statecheck.CompareValue(compare.ValuesSame())
+	sameIPv6 := statecheck.CompareValue(compare.ValuesSame())
 	kept := func() []statecheck.StateCheck {
 		return []statecheck.StateCheck{
 			sameID.AddStateValue(acctest.ServerAddr, tfjsonpath.New("id")),
 			sameIP.AddStateValue(acctest.ServerAddr, tfjsonpath.New("ip_address")),
+			sameIPv6.AddStateValue(acctest.ServerAddr, tfjsonpath.New("ipv6_address")),
 			statecheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("status"), knownvalue.StringExact("delivered")),
 		}
 	}
@@ -84,6 +86,7 @@ func TestAccServer_reinstallInPlace(t *testing.T) {
 				plancheck.ExpectResourceAction(acctest.ServerAddr, plancheck.ResourceActionUpdate),
 				plancheck.ExpectUnknownValue(acctest.ServerAddr, tfjsonpath.New("delivered_at")),
 				plancheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("ip_address"), knownvalue.NotNull()),
+				plancheck.ExpectKnownValue(acctest.ServerAddr, tfjsonpath.New("ipv6_address"), knownvalue.NotNull()),
 			}},
 			Check:             reinstalled(env, &id, i+1, "renamed", s.slug),
 			ConfigStateChecks: kept(),

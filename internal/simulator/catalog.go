@@ -29,6 +29,11 @@ const (
 	OSUbuntu2404   = "ubuntu-2404-lts"
 	OSDebian12     = "debian-12"
 	OSTalosOmni184 = "talos-omni-184"
+	// OSTalosOmni1116 and OSTalosOmni1123 are the Talos releases that i3D.net's own provider
+	// tests order against the real API, the first reinstalled to the second, with kernel
+	// parameters.
+	OSTalosOmni1116 = "talos-omni-1116"
+	OSTalosOmni1123 = "talos-omni-1123"
 	// OSCustomIPXE requires os.ipxeScriptUrl, and is the only slug that accepts it.
 	OSCustomIPXE = "custom-ipxe"
 	// OSCentOS7 is listed but inactive, so creating a server with it fails validation.
@@ -122,6 +127,8 @@ var seedOperatingSystems = []OperatingSystem{
 	{ID: 302, Name: "Ubuntu 24.04 LTS", Slug: OSUbuntu2404, OSGroup: 2, IsODP: 1, AvailableForFlexMetal: 1, Active: 1},
 	{ID: 310, Name: "Debian 12", Slug: OSDebian12, OSGroup: 2, IsODP: 1, AvailableForFlexMetal: 1, Active: 1},
 	{ID: 320, Name: "Talos Omni 1.8.4", Slug: OSTalosOmni184, OSGroup: 2, IsODP: 0, AvailableForFlexMetal: 1, Active: 1},
+	{ID: 321, Name: "Talos Omni 1.11.6", Slug: OSTalosOmni1116, OSGroup: 2, IsODP: 0, AvailableForFlexMetal: 1, Active: 1},
+	{ID: 322, Name: "Talos Omni 1.12.3", Slug: OSTalosOmni1123, OSGroup: 2, IsODP: 0, AvailableForFlexMetal: 1, Active: 1},
 	{ID: 330, Name: "Custom iPXE", Slug: OSCustomIPXE, OSGroup: 2, IsODP: 0, AvailableForFlexMetal: 1, Active: 1},
 	{ID: 120, Name: "CentOS 7", Slug: OSCentOS7, OSGroup: 2, IsODP: 1, AvailableForFlexMetal: 1, Active: 0},
 	{ID: 210, Name: "Windows Server 2022", Slug: OSWindows2022, OSGroup: 1, IsODP: 1, AvailableForFlexMetal: 0, Active: 1},

@@ -80,7 +80,7 @@ func TestCatalog_OperatingSystems(t *testing.T) {
 	for _, o := range oses {
 		bySlug[o.Slug] = o
 	}
-	for _, slug := range []string{OSUbuntu2204, OSUbuntu2404, OSDebian12, OSTalosOmni184, OSCustomIPXE} {
+	for _, slug := range []string{OSUbuntu2204, OSUbuntu2404, OSDebian12, OSTalosOmni184, OSTalosOmni1116, OSTalosOmni1123, OSCustomIPXE} {
 		if o := bySlug[slug]; o.Active != 1 || o.AvailableForFlexMetal != 1 {
 			t.Fatalf("%s should be usable: %+v", slug, o)
 		}

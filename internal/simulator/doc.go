@@ -26,6 +26,16 @@
 // discovering: an assumption, since i3D.net documents no such rule, made because an
 // implementation of the API was seen refusing it.
 //
+// # IP addresses
+//
+// From network_configured on, a server has an IPv4 and an IPv6 address, as i3D.net's own
+// provider tests expect of the real API; every other server has a second IPv4 address, so
+// clients meet more than one address of a family. They are documentation addresses, never
+// routable, and stay the server's through reinstalls: 192.0.2.N (and 198.51.100.N), unique for
+// the first 254 servers, and 2001:db8:0:N::1, one /64 per server. On the wire each is
+// {"ipAddress": ...}, the API's only property for it (no version or type field), IPv4 first;
+// the API documents no order, so clients tell the families apart by parsing.
+//
 // # Failure rules
 //
 // Names choose the outcome, decided when the request is accepted (the patterns are Config
@@ -67,7 +77,9 @@
 // # Keyless operating systems
 //
 // Orders and reinstalls of a Windows operating system (osGroup 1, e.g. windows-2025) or of a
-// Talos one (slug starting with "talos") may send no SSH keys or an empty list; keys that are
+// Talos one (slug starting with "talos": talos-omni-184, and talos-omni-1116 and
+// talos-omni-1123, the releases i3D.net's own provider tests order, usually with kernel
+// parameters) may send no SSH keys or an empty list; keys that are
 // sent are still checked. Linux and BSD (osGroup 2) need at least one key, else 422 on sshKey.
 //
 // # Root password

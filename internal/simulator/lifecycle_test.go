@@ -2,6 +2,9 @@ package simulator
 
 import (
 	"net/http"
+	"net/netip"
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -66,15 +69,55 @@ func TestLifecycle_IPAddressesAreStableDocumentationAddresses(t *testing.T) {
 	b := h.create(validRequest("b"))
 	h.clock.Advance(9 * testStep)
 	first := h.get(a.UUID).server(t).IPAddresses
-	if again := h.get(a.UUID).server(t).IPAddresses; len(again) != len(first) || again[0] != first[0] {
+	if again := h.get(a.UUID).server(t).IPAddresses; !slices.Equal(again, first) {
 		t.Fatalf("addresses changed between reads: %v then %v", first, again)
 	}
-	if len(first) != 1 || first[0].IPAddress != "192.0.2.1" {
-		t.Fatalf("first server addresses %v, want [192.0.2.1]", first)
+	// IPv4 first, then IPv6 (see allocateIPs); every server has both families.
+	if want := []IPAddress{{"192.0.2.1"}, {"2001:db8:0:1::1"}}; !slices.Equal(first, want) {
+		t.Fatalf("first server addresses %v, want %v", first, want)
 	}
 	second := h.get(b.UUID).server(t).IPAddresses
-	if len(second) != 2 || second[0].IPAddress != "192.0.2.2" || second[1].IPAddress != "198.51.100.2" {
-		t.Fatalf("second server addresses %v, want 192.0.2.2 and 198.51.100.2", second)
+	if want := []IPAddress{{"192.0.2.2"}, {"198.51.100.2"}, {"2001:db8:0:2::1"}}; !slices.Equal(second, want) {
+		t.Fatalf("second server addresses %v, want %v", second, want)
+	}
+}
+
+// TestLifecycle_addressesOnTheWireCarryOnlyIPAddress: the API's FlexMetalServerIpAddress has one
+// property, ipAddress, and no others (no version or type), so clients must parse the address to
+// tell IPv4 from IPv6.
+func TestLifecycle_addressesOnTheWireCarryOnlyIPAddress(t *testing.T) {
+	h := newHarness(t, Config{})
+	a := h.create(validRequest("a"))
+	h.clock.Advance(9 * testStep)
+	raw := decode[[]struct {
+		IPAddresses []map[string]any `json:"ipAddresses"`
+	}](t, h.get(a.UUID).expect(t, http.StatusOK))
+	if len(raw) != 1 {
+		t.Fatalf("want one server, got %d", len(raw))
+	}
+	want := []map[string]any{{"ipAddress": "192.0.2.1"}, {"ipAddress": "2001:db8:0:1::1"}}
+	if !reflect.DeepEqual(raw[0].IPAddresses, want) {
+		t.Fatalf("ipAddresses on the wire = %v, want %v", raw[0].IPAddresses, want)
+	}
+}
+
+// TestLifecycle_everyServerHasOneIPv6AddressOfItsOwn: IPv6 addresses stay unique beyond the 254
+// servers whose IPv4 addresses are.
+func TestLifecycle_everyServerHasOneIPv6AddressOfItsOwn(t *testing.T) {
+	s := New(Config{})
+	seen := map[string]bool{}
+	for range 300 {
+		ips := s.allocateIPs()
+		var v6 []string
+		for _, ip := range ips {
+			if a := netip.MustParseAddr(ip); a.Is6() {
+				v6 = append(v6, ip)
+			}
+		}
+		if len(v6) != 1 || seen[v6[0]] || !netip.MustParsePrefix("2001:db8::/32").Contains(netip.MustParseAddr(v6[0])) {
+			t.Fatalf("addresses %v: want one IPv6 address in 2001:db8::/32 that no other server has", ips)
+		}
+		seen[v6[0]] = true
 	}
 }
 

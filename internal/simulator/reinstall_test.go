@@ -115,6 +115,32 @@ func TestReinstall_CommandWireShape(t *testing.T) {
 	}
 }
 
+// TestReinstall_TalosFromOneReleaseToAnother is what i3D.net's own provider tests do against the
+// real API: order talos-omni-1116 with kernel parameters and no SSH key, reinstall it to
+// talos-omni-1123, and find an IPv4 and an IPv6 address on the delivered server throughout.
+func TestReinstall_TalosFromOneReleaseToAnother(t *testing.T) {
+	h := newHarness(t, Config{})
+	req := validRequest("talos-1")
+	req.OS = OSRequest{Slug: OSTalosOmni1116, KernelParams: []KernelParam{{Key: "siderolink.api", Value: "https://omni.example/?jointoken=x"}}}
+	req.SSHKey = nil
+	before := h.delivered(req)
+	if want := []IPAddress{{"192.0.2.1"}, {"2001:db8:0:1::1"}}; !slices.Equal(before.IPAddresses, want) {
+		t.Fatalf("delivered Talos server has addresses %v, want %v", before.IPAddresses, want)
+	}
+	h.patch(before.UUID, ReinstallServerRequest{
+		Name: "talos-1",
+		OS:   OSRequest{Slug: OSTalosOmni1123, KernelParams: []KernelParam{{Key: "talos.customparam", Value: "654321"}}},
+	}).expect(t, http.StatusOK)
+	h.clock.Advance(3 * testStep)
+	got := h.get(before.UUID).expect(t, http.StatusOK).server(t)
+	if got.Status != StatusDelivered || got.OS.Slug != OSTalosOmni1123 || !slices.Equal(got.IPAddresses, before.IPAddresses) {
+		t.Fatalf("after the reinstall the server is %+v, want delivered with %s and the same addresses", got, OSTalosOmni1123)
+	}
+	if last, _ := h.sim.LastReinstall(before.UUID); len(last.OS.KernelParams) != 1 || last.OS.KernelParams[0].Key != "talos.customparam" {
+		t.Fatalf("the reinstall stored %+v, want the new kernel parameters", last.OS)
+	}
+}
+
 func TestReinstall_ImmediateWithZeroStep(t *testing.T) {
 	h := newHarness(t, Config{StepDuration: -1})
 	s := h.create(validRequest("instant"))

@@ -2,9 +2,11 @@ package simulator
 
 import (
 	"cmp"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -111,9 +113,16 @@ func (s *Simulator) create(req CreateServerRequest, osGiven bool, now time.Time)
 	return sv, nil
 }
 
-// allocateIPs hands out documentation-range addresses in sequence so they are unique for the
-// first 254 servers and never routable; every other server also gets a second address, so
-// clients meet both shapes.
+// allocateIPs hands out documentation-range addresses in sequence, so they are never routable:
+// an IPv4 address unique for the first 254 servers (every other server also gets a second IPv4
+// address, so clients meet more than one of a family) and an IPv6 address, one /64 per server,
+// unique for the first 2^32. i3D.net's own provider tests, which run against the real API,
+// expect a delivered server to have an IPv4 and an IPv6 address.
+//
+// The IPv4 addresses come first. Nothing documents the order: the API's wire format has only
+// ipAddress in each entry, no version or type, and its one example is an IPv4 address ("1.2.3.4");
+// keeping IPv4 first also leaves ipAddresses[0] what it was before the simulator gave IPv6
+// addresses. Clients must not rely on it: they tell the families apart by parsing.
 func (s *Simulator) allocateIPs() []string {
 	n := s.ipSeq
 	s.ipSeq++
@@ -122,7 +131,15 @@ func (s *Simulator) allocateIPs() []string {
 	if n%2 == 1 {
 		ips = append(ips, fmt.Sprintf("198.51.100.%d", host))
 	}
-	return ips
+	return append(ips, ipv6Address(uint32(n+1)).String())
+}
+
+// ipv6Address is the address ::1 of the subnet 2001:db8:hi:lo::/64, hi and lo being the two
+// halves of subnet, e.g. 2001:db8:0:1::1 for subnet 1.
+func ipv6Address(subnet uint32) netip.Addr {
+	a := [16]byte{0x20, 0x01, 0x0d, 0xb8, 15: 1}
+	binary.BigEndian.PutUint32(a[4:8], subnet)
+	return netip.AddrFrom16(a)
 }
 
 func (s *Simulator) wire(sv *server, now time.Time) ServerResponse {

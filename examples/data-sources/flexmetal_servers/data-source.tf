@@ -4,6 +4,10 @@ data "flexmetal_servers" "web" {
   tags   = ["env:prod", "role:web"]
 }
 
-output "web_ips" {
-  value = data.flexmetal_servers.web.servers[*].ip_address
+output "web_ipv4s" {
+  value = data.flexmetal_servers.web.servers[*].ipv4_address
+}
+
+output "web_ipv6s" {
+  value = data.flexmetal_servers.web.servers[*].ipv6_address
 }

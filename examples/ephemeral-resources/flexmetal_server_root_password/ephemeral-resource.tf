@@ -20,7 +20,7 @@ ephemeral "flexmetal_server_root_password" "win" {
 # blocks, locals, and ephemeral variables and outputs of modules.
 locals {
   windows_admin = {
-    host     = flexmetal_server.win.ip_address
+    host     = flexmetal_server.win.ipv4_address
     user     = "Administrator"
     password = ephemeral.flexmetal_server_root_password.win.root_password
   }

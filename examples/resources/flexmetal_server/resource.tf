@@ -62,6 +62,10 @@ resource "flexmetal_server" "db" {
   deletion_protection = true
 }
 
-output "web_ip" {
-  value = flexmetal_server.web.ip_address
+output "web_ipv4" {
+  value = flexmetal_server.web.ipv4_address
+}
+
+output "web_ipv6" {
+  value = flexmetal_server.web.ipv6_address
 }
