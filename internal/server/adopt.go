@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -72,12 +73,46 @@ func (r *serverResource) adoptUnrecorded(ctx context.Context, order flexmetal.Cr
 }
 
 // removeProviderTag removes one of the provider's own tags (a creation or reinstall tag) once
-// what it marks is about to be recorded. It runs after the wait, also when Terraform interrupted
-// it, so it does not use ctx's cancellation.
-func removeProviderTag(ctx context.Context, client *flexmetal.Client, id, tag string) {
+// what it marks is about to be recorded, and reports whether the server no longer carries it. It
+// runs after the wait, also when Terraform interrupted it, so it does not use ctx's cancellation.
+func removeProviderTag(ctx context.Context, client *flexmetal.Client, id, tag string) bool {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	if _, err := client.Servers.RemoveTag(ctx, id, tag); err != nil && !flexmetal.IsNotFound(err) {
 		tflog.Warn(ctx, "Could not remove the provider's temporary tag; it is hidden from the tags attribute", map[string]any{"id": id, "tag": tag, "error": err.Error()})
+		return false
+	}
+	return true
+}
+
+// privateCreationTagKey records a creation tag that the create could not remove, so that the
+// next update removes it.
+const privateCreationTagKey = "creation_tag"
+
+// keepStaleCreationTag records, for the next update, a creation tag the create could not remove
+// (the client's retries exhausted), and warns: until it is gone, a new resource instance with an
+// identical order could adopt this recorded server.
+func (r *serverResource) keepStaleCreationTag(ctx context.Context, id, tag string, private interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}, diags *diag.Diagnostics) {
+	diags.Append(private.SetKey(ctx, privateCreationTagKey, []byte(strconv.Quote(tag)))...)
+	diags.AddWarning("Creation Tag Not Removed",
+		fmt.Sprintf("Server %s is recorded in the state, but its one-time creation tag %q could not be removed (the API did not answer; the provider log has the error). The tag is hidden from tags, and the next apply that updates this server removes it. Until then, a new resource instance with an identical order (the same name, location, instance type, operating system, keys, script and tags) could adopt this server: give instances distinct names (count.index, each.key), or remove the tag in the FlexMetal console.", id, tag))
+}
+
+// removeStaleCreationTag removes a creation tag that the create could not remove, if the private
+// state records one, and forgets it once it is gone.
+func removeStaleCreationTag(ctx context.Context, client *flexmetal.Client, id string, private interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}, set interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}, diags *diag.Diagnostics) {
+	raw, d := private.GetKey(ctx, privateCreationTagKey)
+	tag, err := strconv.Unquote(string(raw))
+	if d.HasError() || len(raw) == 0 || err != nil || tag == "" {
+		return
+	}
+	if removeProviderTag(ctx, client, id, tag) {
+		diags.Append(set.SetKey(ctx, privateCreationTagKey, nil)...)
 	}
 }

@@ -162,3 +162,56 @@ func TestAccServer_identicalOrdersAdoptOneServerEach(t *testing.T) {
 		},
 	})
 }
+
+// creationTags returns the creation tags the API reports for a server.
+func creationTags(env *acctest.SimEnv, id string) []string {
+	srv, _ := env.Sim.Server(id)
+	return slices.DeleteFunc(slices.Clone(srv.Tags), func(t string) bool { return !strings.HasPrefix(t, shared.CreationTagPrefix) })
+}
+
+// TestAccServer_creationTagNotRemovedIsRemovedByTheNextUpdate: when the API refuses to remove
+// the creation tag at the end of a create, the server is still recorded, the tag stays hidden
+// (no diff), and the next update of the server removes it, so no identical order can adopt the
+// recorded server later.
+func TestAccServer_creationTagNotRemovedIsRemovedByTheNextUpdate(t *testing.T) {
+	env := acctest.NewSimEnv(t, simulator.Config{StepDuration: -1, ReleaseDuration: -1})
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.Factories,
+		CheckDestroy:             env.CheckAllReleased,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					// The only DELETE of this step is the creation tag's removal: refused, and a
+					// 422 is not retried.
+					env.Sim.AddFault(simulator.Fault{Method: http.MethodDelete, PathPrefix: "/v3/flexMetal/servers/", Kind: simulator.FaultStatus, Status: http.StatusUnprocessableEntity, Times: 1})
+				},
+				Config: env.Config(acctest.ServerHCL{Name: "web-1", Extra: `  tags = ["role:web"]`}.Render()),
+				Check: resource.ComposeTestCheckFunc(
+					acctest.CaptureID(acctest.ServerAddr, &id),
+					resource.TestCheckResourceAttr(acctest.ServerAddr, "tags.#", "1"),
+					resource.TestCheckResourceAttr(acctest.ServerAddr, "tags.0", "role:web"),
+					func(*terraform.State) error {
+						if got := creationTags(env, id); len(got) != 1 {
+							return fmt.Errorf("server %s carries creation tags %q after a refused removal, want the one of its order", id, got)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				Config: env.Config(acctest.ServerHCL{Name: "web-1", Extra: `  tags = ["role:web", "env:prod"]`}.Render()),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(acctest.ServerAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: func(*terraform.State) error {
+					if got := creationTags(env, id); len(got) != 0 {
+						return fmt.Errorf("server %s still carries creation tags %q after an update", id, got)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

@@ -104,7 +104,11 @@ func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest,
 	// The creation tag stays until Create returns: a run killed during the delivery leaves a
 	// server that the next run's create of the same order adopts (adopt.go).
 	if order.CreationTag != "" {
-		defer removeProviderTag(ctx, client, srv.UUID, order.CreationTag)
+		defer func() {
+			if !removeProviderTag(ctx, client, srv.UUID, order.CreationTag) {
+				r.keepStaleCreationTag(ctx, srv.UUID, order.CreationTag, resp.Private, &resp.Diagnostics)
+			}
+		}()
 	}
 
 	delivered, err := client.Servers.WaitForDelivery(ctx, srv.UUID, progressLogger(ctx, "delivery"))

@@ -100,6 +100,7 @@ func (r *serverResource) Update(ctx context.Context, req resource.UpdateRequest,
 	defer cancel()
 
 	id := state.ID.ValueString()
+	removeStaleCreationTag(ctx, r.data.Client, id, req.Private, resp.Private, &resp.Diagnostics)
 	if !r.updateTags(ctx, id, plan, state, &resp.Diagnostics) {
 		return
 	}
