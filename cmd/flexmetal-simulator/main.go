@@ -23,7 +23,7 @@
 // Names choose outcomes: an order whose name contains "fail-delivery" fails during
 // provisioning and one containing "stuck" never finishes it; a reinstall (PATCH) whose name
 // contains "fail-reinstall" fails and leaves the server failed, "fail-reinstall-keep" fails
-// and leaves it delivered, "stuck" never finishes. Windows and Talos install without SSH keys;
+// and leaves it delivered, "stuck" never finishes. Windows, Talos and custom iPXE install without SSH keys;
 // a Windows server's root password can be fetched for 24 hours after delivery. -quota sets
 // on-demand quotas (default 1000 per location and instance type) and -commit adds committed
 // capacity. -availability sets what GET /v3/flexMetal/plans reports (default high everywhere);
@@ -248,7 +248,7 @@ the outcome of an order (POST) or a reinstall (PATCH):
   reinstall "fail-reinstall"       command fails, server ends failed
   reinstall "fail-reinstall-keep"  command fails, server stays delivered
   reinstall "stuck"                never finishes
-Windows and Talos orders need no SSH key; a Windows server's root password can be
+Windows, Talos and custom-ipxe orders need no SSH key; a Windows server's root password can be
 fetched for 24 hours after delivery. Details: go doc ./internal/simulator
 
 Flags:

@@ -205,7 +205,7 @@ func TestRun_HelpDescribesTheFailureRules(t *testing.T) {
 	if err := run(context.Background(), []string{"-h"}, io.Discard, &stderr); err != nil {
 		t.Fatalf("run(-h): %v", err)
 	}
-	for _, want := range []string{"fail-delivery", "fail-reinstall", "fail-reinstall-keep", "stuck", "Windows and Talos", "24 hours", "-quota", "-commit"} {
+	for _, want := range []string{"fail-delivery", "fail-reinstall", "fail-reinstall-keep", "stuck", "Windows, Talos and custom-ipxe", "24 hours", "-quota", "-commit"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Fatalf("help lacks %q:\n%s", want, stderr.String())
 		}

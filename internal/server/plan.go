@@ -410,14 +410,14 @@ func validateOS(ctx context.Context, cat *shared.Catalog, run *shared.RunReports
 			fmt.Sprintf("os.slug: operating system %q exists but cannot be ordered with a FlexMetal server: %s. Choose another slug; the flexmetal_operating_systems data source lists the orderable ones.", osys.Slug, whyNotOrderable(osys)))
 	case keyless && !takesNoKeys(osys):
 		diags.AddAttributeError(path.Root("ssh_keys"), "SSH Keys Required",
-			fmt.Sprintf("Operating system %q (%s) is logged into with SSH keys only, so the API refuses it without keys: set ssh_keys to at least 1 public key or stored key id. Only Windows and Talos install without keys.", osys.Slug, osys.Name))
+			fmt.Sprintf("Operating system %q (%s) is logged into with SSH keys only, so the API refuses it without keys: set ssh_keys to at least 1 public key or stored key id. Only Windows, Talos and custom iPXE install without keys.", osys.Slug, osys.Name))
 	}
 }
 
 // takesNoKeys reports whether an operating system installs without SSH keys: Windows (its
 // password comes from the API) and Talos (managed through its own API).
 func takesNoKeys(o flexmetal.OperatingSystem) bool {
-	return o.OSGroup == osGroupWindows || strings.HasPrefix(o.Slug, "talos")
+	return o.OSGroup == osGroupWindows || strings.HasPrefix(o.Slug, "talos") || o.Slug == customIPXESlug
 }
 
 // osGroupWindows is the catalog's osGroup of Windows systems (2 is Linux and BSD).

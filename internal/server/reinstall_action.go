@@ -67,7 +67,7 @@ func (a *serverReinstallAction) Schema(ctx context.Context, _ action.SchemaReque
 			"os": withDescription(actionOSAttribute(server["os"]),
 				"Operating system to install instead of the server's current one, as in the `os` attribute of `flexmetal_server`. Without it, the server's current operating system (`os.slug`) is installed again, without kernel parameters, custom partitions or iPXE script."),
 			"ssh_keys": withDescription(mustActionAttribute(server["ssh_keys"]),
-				"SSH public keys (OpenSSH format) or UUIDs of stored keys installed for root. Linux and BSD systems need at least one: the API refuses to install them without keys. Only Windows and Talos install without keys. The keys the server was created with are not reused: the API does not report them."),
+				"SSH public keys (OpenSSH format) or UUIDs of stored keys installed for root. Linux and BSD systems need at least one: the API refuses to install them without keys. Only Windows, Talos and custom iPXE install without keys. The keys the server was created with are not reused: the API does not report them."),
 			"timeout": aschema.StringAttribute{
 				MarkdownDescription: "How long to wait until the server is `delivered` again, as a Go duration such as `90m` (default `60m`). When it runs out the action fails, and the reinstall goes on without Terraform.",
 				Optional:            true,

@@ -101,7 +101,7 @@ func serverResourceSchema(ctx context.Context) schema.Schema {
 				},
 			},
 			"ssh_keys": schema.ListAttribute{
-				MarkdownDescription: "SSH public keys (OpenSSH format) or UUIDs of stored keys (see `flexmetal_ssh_key`) installed for root. Operating systems that take no keys (Windows, Talos) need none; a Linux or BSD server without keys cannot be logged into, and the API refuses such an order. The API does not report them back, so they are kept as configured. Changing them reinstalls the server (see `allow_reinstall`).",
+				MarkdownDescription: "SSH public keys (OpenSSH format) or UUIDs of stored keys (see `flexmetal_ssh_key`) installed for root. Operating systems that take no keys (Windows, Talos, `custom-ipxe`) need none; a Linux or BSD server without keys cannot be logged into, and the API refuses such an order. The API does not report them back, so they are kept as configured. Changing them reinstalls the server (see `allow_reinstall`).",
 				Optional:            true,
 				ElementType:         types.StringType,
 				Validators: []validator.List{

@@ -259,7 +259,7 @@ resource "flexmetal_server" "linux" {
   os            = { slug = "debian-12" }
 }
 `),
-				ExpectError: acctest.ErrorPattern(`(?s)SSH Keys Required.*"debian-12".*Only Windows and Talos install without keys`),
+				ExpectError: acctest.ErrorPattern(`(?s)SSH Keys Required.*"debian-12".*Only Windows, Talos and custom iPXE install without keys`),
 			},
 		},
 	})

@@ -28,11 +28,9 @@
 //
 // # IP addresses
 //
-// From network_configured on, a server has an IPv4 and an IPv6 address, as i3D.net's own
-// provider tests expect of the real API; every other server has a second IPv4 address, so
-// clients meet more than one address of a family. They are documentation addresses, never
-// routable, and stay the server's through reinstalls: 192.0.2.N (and 198.51.100.N), unique for
-// the first 254 servers, and 2001:db8:0:N::1, one /64 per server. On the wire each is
+// From network_configured on, a server has exactly two addresses, an IPv4 and an IPv6 one, as
+// i3D.net's own provider tests expect of the real API. They are documentation addresses, never
+// routable, and stay the server's through reinstalls: 192.0.2.N, unique for the first 254 servers, and 2001:db8:0:N::1, one /64 per server. On the wire each is
 // {"ipAddress": ...}, the API's only property for it (no version or type field), IPv4 first;
 // the API documents no order, so clients tell the families apart by parsing.
 //
@@ -79,7 +77,8 @@
 // Orders and reinstalls of a Windows operating system (osGroup 1, e.g. windows-2025) or of a
 // Talos one (slug starting with "talos": talos-omni-184, and talos-omni-1116 and
 // talos-omni-1123, the releases i3D.net's own provider tests order, usually with kernel
-// parameters) may send no SSH keys or an empty list; keys that are
+// parameters), or of custom-ipxe (the script installs the system; i3D.net's tests order it
+// without keys) may send no SSH keys or an empty list; keys that are
 // sent are still checked. Linux and BSD (osGroup 2) need at least one key, else 422 on sshKey.
 //
 // # Root password

@@ -114,8 +114,7 @@ func (s *Simulator) create(req CreateServerRequest, osGiven bool, now time.Time)
 }
 
 // allocateIPs hands out documentation-range addresses in sequence, so they are never routable:
-// an IPv4 address unique for the first 254 servers (every other server also gets a second IPv4
-// address, so clients meet more than one of a family) and an IPv6 address, one /64 per server,
+// an IPv4 address unique for the first 254 servers and an IPv6 address, one /64 per server,
 // unique for the first 2^32. i3D.net's own provider tests, which run against the real API,
 // expect a delivered server to have an IPv4 and an IPv6 address.
 //
@@ -127,11 +126,7 @@ func (s *Simulator) allocateIPs() []string {
 	n := s.ipSeq
 	s.ipSeq++
 	host := n%254 + 1
-	ips := []string{fmt.Sprintf("192.0.2.%d", host)}
-	if n%2 == 1 {
-		ips = append(ips, fmt.Sprintf("198.51.100.%d", host))
-	}
-	return append(ips, ipv6Address(uint32(n+1)).String())
+	return []string{fmt.Sprintf("192.0.2.%d", host), ipv6Address(uint32(n + 1)).String()}
 }
 
 // ipv6Address is the address ::1 of the subnet 2001:db8:hi:lo::/64, hi and lo being the two

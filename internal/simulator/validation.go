@@ -132,10 +132,12 @@ func (s *Simulator) validateInstall(o OSRequest, osGiven bool, sshKeys []string,
 }
 
 // keyless reports whether an operating system installs without SSH keys: Windows (osGroup 1)
-// takes a generated root password instead, and Talos is managed through its own API.
+// takes a generated root password instead, Talos is managed through its own API, and a custom
+// iPXE script installs whatever it installs (i3D.net's own provider tests order custom-ipxe
+// without keys and expect it delivered).
 func (s *Simulator) keyless(slug string) bool {
 	osys, ok := s.catalog.osBySlug[slug]
-	return ok && (osys.OSGroup == OSGroupWindows || strings.HasPrefix(slug, "talos"))
+	return ok && (osys.OSGroup == OSGroupWindows || strings.HasPrefix(slug, "talos") || slug == OSCustomIPXE)
 }
 
 func isHardware(name string) bool {
@@ -196,7 +198,7 @@ func isHTTPURL(raw string) bool {
 func (s *Simulator) validateSSHKeys(keys []string, keyless bool, v *validationErrors) {
 	if len(keys) == 0 {
 		if !keyless {
-			v.add("sshKey", "at least one SSH key is required for this operating system; only Windows and Talos install without one")
+			v.add("sshKey", "at least one SSH key is required for this operating system; only Windows, Talos and custom iPXE install without one")
 		}
 		return
 	}
