@@ -37,6 +37,8 @@ type scenario struct {
 	// killWhen, if set, SIGKILLs terraform and its provider (the whole process group) as soon as
 	// it holds: the run can record nothing more, as when a CI runner is lost.
 	killWhen func(sim *simulator.Simulator) bool
+	// rerunArgs are more arguments for the re-run's apply (e.g. -refresh=false).
+	rerunArgs []string
 	// firstRunFails is true when the first run is expected to fail (a re-run must converge).
 	firstRunFails bool
 	// reinstall puts the fault on a reinstall of the delivered fleet (a changed os.slug and
@@ -165,6 +167,12 @@ func scenarios() []scenario {
 				c.ReinstallStepDuration = 100 * c.StepDuration
 			},
 			killWhen: everyServerReinstalling},
+		{name: "SIGKILL during a reinstall, re-run with -refresh=false", reinstall: true, firstRunFails: true,
+			// No refresh puts the reinstall in the private state: the update reads the tag.
+			rerunArgs: []string{"-refresh=false"},
+			inject:    func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-`)) },
+			killWhen:  everyServerReinstalling,
+			recover:   unstickFleet},
 		{name: "interrupt during a reinstall", reinstall: true, interrupt: true, firstRunFails: true,
 			inject:        func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-`)) },
 			interruptWhen: everyServerReinstalling,
@@ -321,7 +329,7 @@ func runScenario(t *testing.T, tf, providerDir string, sc scenario) (c counts) {
 		c.orphans += countOrphans(ctx, t, ws, sim)
 	}
 
-	if _, err := ws.Run(ctx, "apply", "-auto-approve"); err != nil {
+	if _, err := ws.Run(ctx, append([]string{"apply", "-auto-approve"}, sc.rerunArgs...)...); err != nil {
 		t.Fatalf("re-run did not converge: %v", err)
 	}
 	o, d := checkConverged(ctx, t, ws, sim)

@@ -82,6 +82,13 @@ func removeProviderTag(ctx context.Context, client *flexmetal.Client, id, tag st
 		tflog.Warn(ctx, "Could not remove the provider's temporary tag; it is hidden from the tags attribute", map[string]any{"id": id, "tag": tag, "error": err.Error()})
 		return false
 	}
+	// The account keeps every tag a server ever carried: without this, each order and reinstall
+	// would leave one more in the account's tag list. No other server carries this one (a
+	// creation tag has a random part, a reinstall tag names a command or this server), and a
+	// failure changes nothing for this server.
+	if err := client.Tags.Delete(ctx, tag); err != nil && !flexmetal.IsNotFound(err) {
+		tflog.Debug(ctx, "Could not delete the provider's temporary tag from the account", map[string]any{"tag": tag, "error": err.Error()})
+	}
 	return true
 }
 

@@ -16,25 +16,43 @@ import (
 // tag: tags are at most 64 characters, and 64 bits tell one configuration's installations apart.
 const reinstallMarkHashLength = 16
 
-// noCommand stands, in a reinstall tag, for "the server had no reinstall command before".
-const noCommand = "0"
+// A reinstall tag ends with what it was sent after: "c" and the previous reinstall command, or
+// "n" and the server's own UUID when it had none, so that no two servers ever carry the same
+// tag. Either id is compact (no dashes) and cut to reinstallMarkIDLength hex digits, to keep the
+// tag within the API's 64 characters.
+const (
+	afterCommand          = "c"
+	afterNoCommand        = "n"
+	reinstallMarkIDLength = 31
+)
 
-// reinstallMark is the tag a server carries while installation install, sent after the reinstall
-// command since ("" for none), runs: "tf-reinstall:" + 16 hex digits + ":" + since's 32 hex
-// digits, 62 characters in all.
-func reinstallMark(install flexmetal.ReinstallServerRequest, since string) string {
-	cmd := compactCommand(since)
-	if cmd == "" {
-		cmd = noCommand
+// reinstallMark is the tag server id carries while installation install, sent after the
+// reinstall command since ("" for none), runs: "tf-reinstall:", 16 hex digits, ":", then "c" or
+// "n" and 31 hex digits, 62 characters in all.
+func reinstallMark(id string, install flexmetal.ReinstallServerRequest, since string) string {
+	kind, ref := afterCommand, since
+	if since == "" {
+		kind, ref = afterNoCommand, id
 	}
-	return shared.ReinstallTagPrefix + installHash(install)[:reinstallMarkHashLength] + ":" + cmd
+	ref = compactCommand(ref)
+	if len(ref) > reinstallMarkIDLength {
+		ref = ref[:reinstallMarkIDLength]
+	}
+	return shared.ReinstallTagPrefix + installHash(install)[:reinstallMarkHashLength] + ":" + kind + ref
 }
 
-// compactCommand is a command UUID without its dashes, as a tag holds it.
+// compactCommand is a UUID without its dashes, as a tag holds it.
 func compactCommand(uuid string) string { return strings.ReplaceAll(uuid, "-", "") }
 
-// sameCommand reports whether two command ids, full or compact, are the same command.
-func sameCommand(a, b string) bool { return compactCommand(a) == compactCommand(b) }
+// sameCommand reports whether two command ids are the same command; either may be the cut,
+// compact form a reinstall tag holds, and "" (no command) is only the same as "".
+func sameCommand(a, b string) bool {
+	a, b = compactCommand(a), compactCommand(b)
+	if a == "" || b == "" {
+		return a == b
+	}
+	return strings.HasPrefix(a, b) || strings.HasPrefix(b, a)
+}
 
 // pendingFromTags returns the reinstall that a reinstall tag among tags records, and the tag; nil
 // when there is none. Of several (a tag whose removal failed, then a killed run), the last one
@@ -45,14 +63,16 @@ func pendingFromTags(tags []string) (*pendingReinstall, string) {
 		if !ok {
 			continue
 		}
-		hash, since, ok := strings.Cut(rest, ":")
-		if !ok || len(hash) != reinstallMarkHashLength || since == "" {
+		hash, after, ok := strings.Cut(rest, ":")
+		if !ok || len(hash) != reinstallMarkHashLength || len(after) < 2 {
 			continue
 		}
-		if since == noCommand {
-			since = ""
+		switch after[:1] {
+		case afterCommand:
+			return &pendingReinstall{Install: hash, Since: after[1:]}, tags[i]
+		case afterNoCommand:
+			return &pendingReinstall{Install: hash}, tags[i]
 		}
-		return &pendingReinstall{Install: hash, Since: since}, tags[i]
 	}
 	return nil, ""
 }

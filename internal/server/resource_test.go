@@ -61,6 +61,10 @@ func TestAccServer_createWaitsForDeliveryAndImports(t *testing.T) {
 					if slices.ContainsFunc(live[0].Tags, func(t string) bool { return strings.HasPrefix(t, shared.CreationTagPrefix) }) {
 						return fmt.Errorf("creation tag still on the server: %v", live[0].Tags)
 					}
+					// Nor in the account's tag list, which keeps every tag a server ever had.
+					if tags := env.Sim.Tags(); slices.ContainsFunc(tags, func(t simulator.Tag) bool { return shared.ProviderTag(t.Tag) }) {
+						return fmt.Errorf("the account still lists a temporary tag of the provider: %+v", tags)
+					}
 					if live[0].PostInstallScript != "#!/bin/bash\necho hi" || !slices.Equal(live[0].SSHKeys, []string{acctest.TestPublicKey}) {
 						return fmt.Errorf("order did not carry the script and key: %+v", live[0])
 					}

@@ -215,7 +215,7 @@ func (r *serverResource) reinstall(ctx context.Context, id string, install flexm
 		}
 	}()
 	mark := func(since string) {
-		tag = reinstallMark(install, since)
+		tag = reinstallMark(id, install, since)
 		if _, err := client.Servers.AddTag(ctx, id, tag); err != nil {
 			tflog.Warn(ctx, "Could not tag the FlexMetal server before reinstalling it; if this run is killed before the reinstall ends, the next apply cannot tell that it was sent", map[string]any{"id": id, "tag": tag, "error": err.Error()})
 		}

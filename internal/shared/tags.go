@@ -10,8 +10,8 @@ import (
 const CreationTagPrefix = "tf-create:"
 
 // ReinstallTagPrefix marks the tag a server carries while the provider reinstalls it:
-// "tf-reinstall:", 16 hex digits that name the installation and the compact UUID of the newest
-// reinstall command before it. Terraform records the outcome of a reinstall only when the apply
+// "tf-reinstall:", 16 hex digits that name the installation and the reinstall command before it
+// (or the server, when it had none). Terraform records the outcome of a reinstall only when the apply
 // returns; a run killed meanwhile leaves the tag, and the next refresh learns from it that this
 // installation was sent, so a reinstall that went on without Terraform is waited for and
 // recorded, never sent twice. It never appears in the tags attribute either.
