@@ -155,4 +155,3 @@ resource "flexmetal_server" "web" {
 		t.Fatalf("after the re-run the state has %v and the API %d live servers; want a second server ordered, the first one (%s) unrecorded", ids, len(live(sim)), first)
 	}
 }
-
