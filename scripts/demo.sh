@@ -59,15 +59,7 @@ say "Starting the FlexMetal simulator (each delivery step takes 1s)"
 "$work/bin/flexmetal-simulator" -listen 127.0.0.1:0 -url-file "$work/url" -quiet -step 1s -release 1s \
 	>"$work/simulator.log" 2>&1 &
 sim_pid=$!
-for _ in $(seq 100); do
-	[[ -s "$work/url" ]] && break
-	kill -0 "$sim_pid" 2>/dev/null || {
-		cat "$work/simulator.log" >&2
-		die "the simulator exited before it was ready"
-	}
-	sleep 0.1
-done
-[[ -s "$work/url" ]] || die "the simulator did not write its URL within 10 seconds"
+wait_for_simulator "$sim_pid" "$work/url" "$work/simulator.log"
 base_url="$(cat "$work/url")"
 echo "listening on $base_url"
 

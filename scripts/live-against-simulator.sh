@@ -65,15 +65,7 @@ say "Starting the simulator (200ms per delivery step, 200ms to release), logging
 "$work/bin/flexmetal-simulator" -listen 127.0.0.1:0 -url-file "$work/url" -api-key "$api_key" -step 200ms -release 200ms \
 	>"$work/simulator.log" 2>&1 &
 sim_pid=$!
-for _ in $(seq 100); do
-	[[ -s "$work/url" ]] && break
-	kill -0 "$sim_pid" 2>/dev/null || {
-		cat "$work/simulator.log" >&2
-		die "the simulator exited before it was ready"
-	}
-	sleep 0.1
-done
-[[ -s "$work/url" ]] || die "the simulator did not write its URL within 10 seconds"
+wait_for_simulator "$sim_pid" "$work/url" "$work/simulator.log"
 export FLEXMETAL_BASE_URL FLEXMETAL_API_KEY="$api_key"
 FLEXMETAL_BASE_URL="$(cat "$work/url")"
 echo "listening on $FLEXMETAL_BASE_URL"

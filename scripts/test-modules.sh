@@ -125,15 +125,7 @@ say "Starting the FlexMetal simulator (immediate delivery and release)"
 "$work/bin/flexmetal-simulator" -listen 127.0.0.1:0 -url-file "$work/url" -quiet -step 0 -release 0 \
 	>"$work/simulator.log" 2>&1 &
 sim_pid=$!
-for _ in $(seq 100); do
-	[[ -s "$work/url" ]] && break
-	kill -0 "$sim_pid" 2>/dev/null || {
-		cat "$work/simulator.log" >&2
-		die "the simulator exited before it was ready"
-	}
-	sleep 0.1
-done
-[[ -s "$work/url" ]] || die "the simulator did not write its URL within 10 seconds"
+wait_for_simulator "$sim_pid" "$work/url" "$work/simulator.log"
 FLEXMETAL_BASE_URL="$(cat "$work/url")"
 export FLEXMETAL_BASE_URL FLEXMETAL_API_KEY="simulator-api-key"
 echo "listening on $FLEXMETAL_BASE_URL"

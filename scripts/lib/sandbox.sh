@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Shared by scripts/demo.sh and scripts/test-modules.sh, which both run a Terraform-compatible CLI
-# against a freshly built provider and a bundled simulator in a temporary directory.
+# Shared by scripts/demo.sh, scripts/test-modules.sh and scripts/live-against-simulator.sh, which
+# run a Terraform-compatible CLI (or the live targets) against a freshly built provider and a
+# bundled simulator in a temporary directory.
 # Source it after setting `die`; it defines functions only.
 
 # identify_cli TF WORK: sets cli_version (the CLI's first version line), cli_host (the registry
@@ -29,6 +30,21 @@ build_binaries() {
 		"$go" build -o "$bin/terraform-provider-flexmetal" .
 		"$go" build -o "$bin/flexmetal-simulator" ./cmd/flexmetal-simulator
 	)
+}
+
+# wait_for_simulator PID URL_FILE LOG: waits (up to 10 seconds) until the simulator started in the
+# background as PID has written its URL to URL_FILE, and dies, showing LOG, if it exits first.
+wait_for_simulator() {
+	local pid="$1" url_file="$2" log="$3"
+	for _ in $(seq 100); do
+		[[ -s "$url_file" ]] && return 0
+		kill -0 "$pid" 2>/dev/null || {
+			cat "$log" >&2
+			die "the simulator exited before it was ready"
+		}
+		sleep 0.1
+	done
+	die "the simulator did not write its URL within 10 seconds"
 }
 
 # stop_simulator PID: stops a simulator started in the background, if it still runs.
