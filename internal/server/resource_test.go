@@ -369,7 +369,9 @@ func TestAccServer_destroyWaitsForReleased(t *testing.T) {
 			}
 			releases := 0
 			for _, r := range env.Sim.Requests() {
-				if r.Method == "DELETE" && !strings.Contains(r.Path, "/tag/") {
+				// A release is a DELETE of the server itself, not of one of its tags or of an
+				// account tag.
+				if r.Method == "DELETE" && strings.HasPrefix(r.Path, "/v3/flexMetal/servers/") && !strings.Contains(r.Path, "/tag/") {
 					releases++
 				}
 			}
