@@ -37,8 +37,10 @@ type scenario struct {
 	// killWhen, if set, SIGKILLs terraform and its provider (the whole process group) as soon as
 	// it holds: the run can record nothing more, as when a CI runner is lost.
 	killWhen func(sim *simulator.Simulator) bool
-	// rerunArgs are more arguments for the re-run's apply (e.g. -refresh=false).
+	// rerunArgs are more arguments for the re-run's apply (e.g. -refresh=false); rerunSays, if
+	// set, is a warning the re-run must print.
 	rerunArgs []string
+	rerunSays string
 	// firstRunFails is true when the first run is expected to fail (a re-run must converge).
 	firstRunFails bool
 	// reinstall puts the fault on a reinstall of the delivered fleet (a changed os.slug and
@@ -155,10 +157,12 @@ func scenarios() []scenario {
 			},
 			recover: func(s *simulator.Simulator) { s.ClearFaults() }},
 		{name: "SIGKILL during a reinstall that finishes before the re-run", reinstall: true, firstRunFails: true,
-			inject:   func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-`)) },
-			killWhen: everyServerReinstalling,
-			recover:  unstickFleet},
+			rerunSays: "Reinstall Already Finished",
+			inject:    func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-`)) },
+			killWhen:  everyServerReinstalling,
+			recover:   unstickFleet},
 		{name: "SIGKILL during a reinstall still running at the re-run", reinstall: true, firstRunFails: true,
+			rerunSays: "Reinstall Still Running",
 			// The world moves only with requests: nothing happens while no terraform runs, so the
 			// re-run finds the reinstalls running (a few hundred requests from their end) and
 			// has to wait for them.
@@ -178,8 +182,9 @@ func scenarios() []scenario {
 			interruptWhen: everyServerReinstalling,
 			recover:       unstickFleet},
 		{name: "reinstall past the update timeout", reinstall: true, firstRunFails: true, updateTimeout: "2s",
-			inject:  func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-`)) },
-			recover: unstickFleet},
+			rerunSays: "Reinstall Already Finished",
+			inject:    func(s *simulator.Simulator) { s.SetStuckNamePattern(regexp.MustCompile(`^fleet-`)) },
+			recover:   unstickFleet},
 		// Ctrl-C while the fleet is being delivered: the servers are recorded untainted and the
 		// re-run keeps them (once the hold-up clears, they are delivered) instead of releasing
 		// and ordering them again.
@@ -329,8 +334,12 @@ func runScenario(t *testing.T, tf, providerDir string, sc scenario) (c counts) {
 		c.orphans += countOrphans(ctx, t, ws, sim)
 	}
 
-	if _, err := ws.Run(ctx, append([]string{"apply", "-auto-approve"}, sc.rerunArgs...)...); err != nil {
+	rerun, err := ws.Run(ctx, append([]string{"apply", "-auto-approve"}, sc.rerunArgs...)...)
+	if err != nil {
 		t.Fatalf("re-run did not converge: %v", err)
+	}
+	if sc.rerunSays != "" && !strings.Contains(rerun, sc.rerunSays) {
+		t.Errorf("the re-run did not warn %q:\n%s", sc.rerunSays, rerun)
 	}
 	o, d := checkConverged(ctx, t, ws, sim)
 	c.orphans, c.duplicates = c.orphans+o, c.duplicates+d
