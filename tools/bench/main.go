@@ -159,6 +159,10 @@ resource "flexmetal_server" "fleet" {
   os            = { slug = %[3]q }
   ssh_keys      = [%[2]q]
   tags          = ["bench"]
+
+  # A changed os reinstalls in place instead of replacing the server (the default since
+  # reinstalls became opt-in).
+  allow_reinstall = true
 }
 `, n, simulator.ExamplePublicKeyEd25519, slug)
 }
