@@ -134,8 +134,8 @@ func newTagModel(t *flexmetal.Tag) tagModel {
 }
 
 // tagModels maps the account's tags sorted by name, and returns their names. The provider's
-// one-time creation tags are left out: the provider hides them everywhere else too, and a
-// server's create can leave one in the account's list.
+// temporary creation and reinstall tags are left out: the provider hides them everywhere else
+// too, and one whose deletion from the account failed can stay in the account's list.
 func tagModels(tags []*flexmetal.Tag) ([]tagModel, []string) {
 	kept := make([]*flexmetal.Tag, 0, len(tags))
 	for _, t := range tags {
@@ -188,13 +188,7 @@ func newUsageServerModel(u flexmetal.ServerUsage) usageServerModel {
 	if u.Server != nil {
 		m.ServerID = types.StringValue(u.Server.UUID)
 		m.Name = types.StringValue(u.Server.Name)
-		tags := make([]string, 0, len(u.Server.Tags))
-		for _, t := range u.Server.Tags {
-			if !shared.ProviderTag(t) {
-				tags = append(tags, t)
-			}
-		}
-		m.Tags = shared.StringSetValue(tags)
+		m.Tags = shared.StringSetValue(shared.VisibleTags(u.Server.Tags))
 	}
 	return m
 }

@@ -99,7 +99,7 @@ const privateCreationTagKey = "creation_tag"
 // keepStaleCreationTag records, for the next update, a creation tag the create could not remove
 // (the client's retries exhausted), and warns: until it is gone, a new resource instance with an
 // identical order could adopt this recorded server.
-func (r *serverResource) keepStaleCreationTag(ctx context.Context, id, tag string, private interface {
+func keepStaleCreationTag(ctx context.Context, id, tag string, private interface {
 	SetKey(context.Context, string, []byte) diag.Diagnostics
 }, diags *diag.Diagnostics) {
 	diags.Append(private.SetKey(ctx, privateCreationTagKey, []byte(strconv.Quote(tag)))...)

@@ -163,6 +163,19 @@ func TestAccServer_identicalOrdersAdoptOneServerEach(t *testing.T) {
 	})
 }
 
+// noProviderTagsLeft checks that neither the server nor the account's tag list (which keeps every
+// tag a server ever carried) has a temporary tag of the provider left once a create or reinstall
+// is recorded.
+func noProviderTagsLeft(env *acctest.SimEnv, id string) error {
+	if srv, _ := env.Sim.Server(id); slices.ContainsFunc(srv.Tags, shared.ProviderTag) {
+		return fmt.Errorf("server %s still carries a temporary tag of the provider: %q", id, srv.Tags)
+	}
+	if tags := env.Sim.Tags(); slices.ContainsFunc(tags, func(t simulator.Tag) bool { return shared.ProviderTag(t.Tag) }) {
+		return fmt.Errorf("the account still lists a temporary tag of the provider: %+v", tags)
+	}
+	return nil
+}
+
 // creationTags returns the creation tags the API reports for a server.
 func creationTags(env *acctest.SimEnv, id string) []string {
 	srv, _ := env.Sim.Server(id)
@@ -205,12 +218,7 @@ func TestAccServer_creationTagNotRemovedIsRemovedByTheNextUpdate(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(acctest.ServerAddr, plancheck.ResourceActionUpdate),
 				}},
-				Check: func(*terraform.State) error {
-					if got := creationTags(env, id); len(got) != 0 {
-						return fmt.Errorf("server %s still carries creation tags %q after an update", id, got)
-					}
-					return nil
-				},
+				Check: func(*terraform.State) error { return noProviderTagsLeft(env, id) },
 			},
 		},
 	})

@@ -40,7 +40,7 @@ func newServerListItemModel(srv *flexmetal.Server) serverListItemModel {
 		Location:     shared.StringOrNull(srv.Location),
 		InstanceType: shared.StringOrNull(srv.InstanceType),
 		OSSlug:       shared.StringOrNull(srv.OSSlug),
-		Tags:         shared.StringSetValue(visibleTags(srv.Tags)),
+		Tags:         shared.StringSetValue(shared.VisibleTags(srv.Tags)),
 		ContractID:   shared.StringOrNull(srv.ContractID),
 	}
 	m.fromAPI(srv)

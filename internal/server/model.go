@@ -217,7 +217,7 @@ func (m *serverModel) nullUnknowns() {
 // and default_tags stays in tags, and a default tag alone never appears there: neither causes a
 // difference in the next plan.
 func (m *serverModel) applyTags(reported []string, tc shared.TagConventions) {
-	all := slices.DeleteFunc(visibleTags(reported), tc.Ignored)
+	all := slices.DeleteFunc(shared.VisibleTags(reported), tc.Ignored)
 	prior := knownSetStrings(m.Tags)
 	defaults := tc.Default
 	if tc.DefaultUnknown {
@@ -247,18 +247,6 @@ func knownSetStrings(s types.Set) []string {
 			out = append(out, v.ValueString())
 		}
 	}
-	return out
-}
-
-// visibleTags drops the provider's own creation and reinstall tags and sorts the rest.
-func visibleTags(tags []string) []string {
-	out := make([]string, 0, len(tags))
-	for _, t := range tags {
-		if !shared.ProviderTag(t) {
-			out = append(out, t)
-		}
-	}
-	sort.Strings(out)
 	return out
 }
 

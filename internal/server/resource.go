@@ -106,7 +106,7 @@ func (r *serverResource) Create(ctx context.Context, req resource.CreateRequest,
 	if order.CreationTag != "" {
 		defer func() {
 			if !removeProviderTag(ctx, client, srv.UUID, order.CreationTag) {
-				r.keepStaleCreationTag(ctx, srv.UUID, order.CreationTag, resp.Private, &resp.Diagnostics)
+				keepStaleCreationTag(ctx, srv.UUID, order.CreationTag, resp.Private, &resp.Diagnostics)
 			}
 		}()
 	}

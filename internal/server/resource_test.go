@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/acctest"
-	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
 )
 
@@ -58,12 +57,8 @@ func TestAccServer_createWaitsForDeliveryAndImports(t *testing.T) {
 					if len(live) != 1 || live[0].UUID != id || live[0].Status != "delivered" {
 						return fmt.Errorf("simulator servers = %+v, want exactly %s delivered", live, id)
 					}
-					if slices.ContainsFunc(live[0].Tags, func(t string) bool { return strings.HasPrefix(t, shared.CreationTagPrefix) }) {
-						return fmt.Errorf("creation tag still on the server: %v", live[0].Tags)
-					}
-					// Nor in the account's tag list, which keeps every tag a server ever had.
-					if tags := env.Sim.Tags(); slices.ContainsFunc(tags, func(t simulator.Tag) bool { return shared.ProviderTag(t.Tag) }) {
-						return fmt.Errorf("the account still lists a temporary tag of the provider: %+v", tags)
+					if err := noProviderTagsLeft(env, id); err != nil {
+						return err
 					}
 					if live[0].PostInstallScript != "#!/bin/bash\necho hi" || !slices.Equal(live[0].SSHKeys, []string{acctest.TestPublicKey}) {
 						return fmt.Errorf("order did not carry the script and key: %+v", live[0])

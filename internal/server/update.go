@@ -201,9 +201,9 @@ func (r *serverResource) updateTags(ctx context.Context, id string, plan, state 
 }
 
 // reinstall sends the planned installation and waits until the server is delivered again,
-// logging each status change.
-// The server carries a reinstall tag from just before the PATCH until the wait ends (see
-// shared.ReinstallTagPrefix): a run killed in between leaves it for the next one.
+// logging each status change. The server carries a reinstall tag from just before the PATCH until
+// the wait ends (see shared.ReinstallTagPrefix): a run killed in between leaves it for the next
+// one.
 func (r *serverResource) reinstall(ctx context.Context, id string, install flexmetal.ReinstallServerRequest, pending *pendingReinstall) (srv *flexmetal.Server, sent bool, since string, err error) {
 	client := r.data.Client
 	var tag string

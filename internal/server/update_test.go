@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/acctest"
-	"github.com/flexmetal/terraform-provider-flexmetal/internal/shared"
 	"github.com/flexmetal/terraform-provider-flexmetal/internal/simulator"
 )
 
@@ -33,16 +32,8 @@ func reinstalled(e *acctest.SimEnv, id *string, patches int, name, slug string) 
 		if !ok || last.Name != name || last.OS.Slug != slug {
 			return fmt.Errorf("last reinstall %+v, want name %q and os %q", last, name, slug)
 		}
-		// The reinstall tag is gone once the reinstall is recorded, from the server and from
-		// the account's tag list.
-		srv, _ := e.Sim.Server(*id)
-		if slices.ContainsFunc(srv.Tags, shared.ProviderTag) {
-			return fmt.Errorf("server %s still carries a temporary tag of the provider: %q", *id, srv.Tags)
-		}
-		if tags := e.Sim.Tags(); slices.ContainsFunc(tags, func(t simulator.Tag) bool { return shared.ProviderTag(t.Tag) }) {
-			return fmt.Errorf("the account still lists a temporary tag of the provider: %+v", tags)
-		}
-		return nil
+		// The reinstall tag is gone once the reinstall is recorded.
+		return noProviderTagsLeft(e, *id)
 	}
 }
 

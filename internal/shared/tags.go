@@ -23,6 +23,19 @@ func ProviderTag(tag string) bool {
 	return strings.HasPrefix(tag, CreationTagPrefix) || strings.HasPrefix(tag, ReinstallTagPrefix)
 }
 
+// VisibleTags returns tags without the provider's own marks, sorted: what every tags attribute
+// and tag list shows of a server's tags.
+func VisibleTags(tags []string) []string {
+	out := make([]string, 0, len(tags))
+	for _, t := range tags {
+		if !ProviderTag(t) {
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // HasCreationTag reports whether tags still hold a creation tag: the server was ordered by
 // Terraform and is not recorded in a state yet (the provider removes the tag once it records the
 // server), or the run that ordered it was killed before it could.
